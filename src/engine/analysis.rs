@@ -1,0 +1,102 @@
+//! Runs the rules over a vault: all of it, or only what one change touched.
+
+use super::date::Date;
+use super::finding::Finding;
+use super::rules::{Check, ContactCtx, NoteCtx, Rule};
+use super::vault::{NoteId, Vault};
+use rayon::prelude::*;
+
+/// Findings placed in one note by the note rules (not about a contact).
+pub fn note_findings(vault: &Vault, id: NoteId, today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(note) = vault.note(id) else { return out };
+    let ctx = NoteCtx { vault, id, note, today };
+    for rule in Rule::ALL {
+        if vault.config.level(rule).is_none() {
+            continue;
+        }
+        if let Check::Note(check) = rule.info().check {
+            check(&ctx, &mut out);
+        }
+    }
+    settle(vault, out)
+}
+
+/// Findings about one contact, wherever they are placed.
+pub fn contact_findings(vault: &Vault, id: NoteId, today: Date) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let Some(ctx) = ContactCtx::new(vault, id, today) else { return out };
+    for rule in Rule::ALL {
+        if vault.config.level(rule).is_none() {
+            continue;
+        }
+        if let Check::Contact(check) = rule.info().check {
+            check(&ctx, &mut out);
+        }
+    }
+    settle(vault, out)
+}
+
+/// Findings that need the whole vault at once.
+pub fn vault_findings(vault: &Vault) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for rule in Rule::ALL {
+        if vault.config.level(rule).is_none() {
+            continue;
+        }
+        if let Check::Vault(check) = rule.info().check {
+            check(vault, &mut out);
+        }
+    }
+    settle(vault, out)
+}
+
+/// Every finding in the vault, sorted by path, position and rule.
+pub fn analyze(vault: &Vault, today: Date) -> Vec<Finding> {
+    let ids: Vec<NoteId> = vault.notes().map(|(id, _)| id).collect();
+    let mut out: Vec<Finding> = ids
+        .par_iter()
+        .flat_map_iter(|&id| {
+            let mut found = note_findings(vault, id, today);
+            if vault.note(id).is_some_and(|n| n.is_contact) {
+                found.extend(contact_findings(vault, id, today));
+            }
+            found
+        })
+        .collect();
+    out.extend(vault_findings(vault));
+    sort(&mut out);
+    out
+}
+
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.path.as_str(), a.range.start, a.range.end, a.rule, a.message.as_str()).cmp(&(
+            b.path.as_str(),
+            b.range.start,
+            b.range.end,
+            b.rule,
+            b.message.as_str(),
+        ))
+    });
+}
+
+/// Applies `[rules]` levels, `kith.ignore` and `kith-ignore` comments.
+fn settle(vault: &Vault, findings: Vec<Finding>) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            f.level = vault.config.level(f.rule)?;
+            let placed = vault.by_path(&f.path)?;
+            if placed.suppressed_at(f.rule, f.range.start) {
+                return None;
+            }
+            if let Some(contact) = &f.contact {
+                if contact.path != f.path && vault.by_path(&contact.path).is_some_and(|c| c.front.ignore.contains(&f.rule)) {
+                    return None;
+                }
+            }
+            Some(f)
+        })
+        .collect()
+}

@@ -1,0 +1,53 @@
+//! How names, aliases, file names and link targets compare: NFC, then
+//! Unicode lower-case.
+
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick, IsNormalized};
+
+/// The key two names are compared by.
+pub fn fold(name: &str) -> String {
+    let trimmed = name.trim();
+    if is_nfc_quick(trimmed.chars()) == IsNormalized::Yes {
+        trimmed.to_lowercase()
+    } else {
+        trimmed.nfc().collect::<String>().to_lowercase()
+    }
+}
+
+/// The file name of a vault-relative path, without its extension.
+pub fn file_stem(path: &str) -> &str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name.rfind('.') {
+        Some(dot) if dot > 0 => &name[..dot],
+        _ => name,
+    }
+}
+
+/// A vault-relative path without its extension.
+pub fn without_extension(path: &str) -> &str {
+    let name_start = path.rfind('/').map_or(0, |i| i + 1);
+    match path[name_start..].rfind('.') {
+        Some(dot) if dot > 0 => &path[..name_start + dot],
+        _ => path,
+    }
+}
+
+/// Whether a path names a Markdown note.
+pub fn is_markdown(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    lower.ends_with(".md") || lower.ends_with(".markdown")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_nfc_and_case() {
+        // "Mu\u{308}ller" is the decomposed form of "Müller".
+        assert_eq!(fold("Mu\u{308}LLER"), fold("müller"));
+        assert_eq!(file_stem("people/Jana Müller.md"), "Jana Müller");
+        assert_eq!(without_extension("people/jana.md"), "people/jana");
+        assert_eq!(file_stem("a/.hidden"), ".hidden");
+        assert!(is_markdown("X.Markdown"));
+    }
+}

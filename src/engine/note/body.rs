@@ -1,0 +1,406 @@
+//! The body of a note: list items (entries and tasks), `[[links]]`,
+//! headings and `kith-ignore` comments, read in one pass of pulldown-cmark.
+//!
+//! pulldown-cmark finds the structure (items, their first paragraph, block
+//! quotes, code); links, dates and tags are then read from the raw text with
+//! code masked out, so every span is exact.
+
+use super::Problem;
+use crate::engine::config::Config;
+use crate::engine::date::{DateShape, date_shape_prefix};
+use crate::engine::kinds::Kind;
+use crate::engine::rules::Rule;
+use crate::engine::text::LineIndex;
+use crate::engine::typo;
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStatus {
+    Open,
+    Closed,
+}
+
+/// A kind tag right after an item's date that names a kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindTag {
+    pub kind: Kind,
+    /// The tag as written, `#` included.
+    pub range: Range<usize>,
+}
+
+/// A list item that may matter: an entry, a task, or an item with links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// Offset of the list marker.
+    pub marker: usize,
+    /// The whole item, nested content included.
+    pub full: Range<usize>,
+    /// The item's text: its first paragraph.
+    pub text: Range<usize>,
+    /// The first line of the text, without trailing white space.
+    pub first_line: Range<usize>,
+    pub in_quote: bool,
+    pub task: Option<TaskStatus>,
+    /// Range of the task's checkbox `[ ]`.
+    pub checkbox: Option<Range<usize>>,
+    /// A leading `NNNN-NN-NN` (after the checkbox of a task).
+    pub date: Option<(DateShape, Range<usize>)>,
+    /// Kind tags that name kinds, in the order they stand.
+    pub kinds: Vec<KindTag>,
+    /// Where the free text after the date and tags starts.
+    pub rest: usize,
+    /// Indexes into the note's links.
+    pub links: Range<usize>,
+}
+
+impl Item {
+    /// An item with at least one kind tag that is neither a task nor quoted.
+    pub fn has_kinds(&self) -> bool {
+        self.task.is_none() && !self.in_quote && !self.kinds.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The whole `[[…]]`, with a leading `!` for embeds.
+    pub range: Range<usize>,
+    pub target: String,
+    pub target_range: Range<usize>,
+    pub label: Option<Range<usize>>,
+    pub embed: bool,
+    pub in_quote: bool,
+    /// The item whose first paragraph holds the link.
+    pub item: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub range: Range<usize>,
+    pub title: String,
+}
+
+/// `<!-- kith-ignore: a, b -->`: silences rules on one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// 0-based line whose findings are silenced.
+    pub line: usize,
+    /// `None` silences every rule.
+    pub rules: Option<Vec<String>>,
+}
+
+impl Suppression {
+    pub fn covers(&self, rule: Rule) -> bool {
+        match &self.rules {
+            None => true,
+            Some(names) => names.iter().any(|n| n == rule.name()),
+        }
+    }
+}
+
+pub struct Body {
+    pub items: Vec<Item>,
+    pub links: Vec<Link>,
+    pub headings: Vec<Heading>,
+    pub suppressions: Vec<Suppression>,
+}
+
+struct Frame {
+    full: Range<usize>,
+    text: Option<Range<usize>>,
+    done: bool,
+    in_quote: bool,
+}
+
+pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, problems: &mut Vec<Problem>) -> Body {
+    let body = &text[body_start..];
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    let mut code: Vec<Range<usize>> = Vec::new();
+    let mut quotes: Vec<Range<usize>> = Vec::new();
+    let mut headings = Vec::new();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut raw_items: Vec<(Range<usize>, Range<usize>, bool)> = Vec::new();
+    let mut quote_depth = 0usize;
+    let mut in_code_block = false;
+    let mut heading: Option<(u8, usize)> = None;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let range = range.start + body_start..range.end + body_start;
+        let close_text = |frames: &mut Vec<Frame>| {
+            if let Some(f) = frames.last_mut() {
+                if f.text.is_some() {
+                    f.done = true;
+                }
+            }
+        };
+        match event {
+            Event::Start(Tag::Item) => {
+                frames.push(Frame { full: range.clone(), text: None, done: false, in_quote: quote_depth > 0 })
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some(frame) = frames.pop() {
+                    if let Some(t) = frame.text {
+                        raw_items.push((frame.full, t, frame.in_quote));
+                    }
+                }
+            }
+            Event::Start(Tag::BlockQuote(_)) => {
+                quote_depth += 1;
+                quotes.push(range);
+                close_text(&mut frames);
+            }
+            Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
+            Event::Start(Tag::CodeBlock(_)) => {
+                code.push(range);
+                in_code_block = true;
+                close_text(&mut frames);
+            }
+            Event::End(TagEnd::CodeBlock) => in_code_block = false,
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, range.start));
+                close_text(&mut frames);
+                let _ = range;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some((level, start)) = heading.take() {
+                    let line = &text[start..range.end];
+                    let title = line.trim().trim_start_matches('#').trim().trim_end_matches('#').trim().to_string();
+                    headings.push(Heading { level, range: start..range.end, title });
+                }
+            }
+            Event::End(TagEnd::Paragraph) => close_text(&mut frames),
+            Event::Start(Tag::List(_) | Tag::Table(_) | Tag::HtmlBlock | Tag::FootnoteDefinition(_)) | Event::Rule => {
+                close_text(&mut frames)
+            }
+            Event::Start(Tag::Paragraph) | Event::End(_) => {}
+            Event::Code(_) => {
+                code.push(range.clone());
+                inline(&mut frames, range, in_code_block || heading.is_some());
+            }
+            Event::Html(_) | Event::DisplayMath(_) => {}
+            _ => inline(&mut frames, range, in_code_block || heading.is_some()),
+        }
+    }
+    code.sort_by_key(|r| r.start);
+    let in_code = |offset: usize| -> bool {
+        let i = code.partition_point(|r| r.start <= offset);
+        i > 0 && code[i - 1].end > offset
+    };
+    let in_quote = |offset: usize| quotes.iter().any(|q| q.contains(&offset));
+
+    let (comments, suppressions) = scan_comments(text, body_start, &in_code, lines);
+    let in_comment = |offset: usize| comments.iter().any(|c| c.contains(&offset));
+    let mut links = scan_links(text, body_start, &|o| in_code(o) || in_comment(o), &in_quote);
+
+    raw_items.sort_by_key(|(_, t, _)| t.start);
+    let mut items = Vec::new();
+    for (full, range, quoted) in raw_items {
+        let first = links.partition_point(|l| l.range.start < range.start);
+        let last = links.partition_point(|l| l.range.start < range.end);
+        if let Some(item) = read_item(text, full, range, quoted, first..last, config, &in_code, problems) {
+            for link in &mut links[first..last] {
+                link.item = Some(items.len());
+            }
+            items.push(item);
+        }
+    }
+    Body { items, links, headings, suppressions }
+}
+
+fn inline(frames: &mut [Frame], range: Range<usize>, skip: bool) {
+    if skip {
+        return;
+    }
+    if let Some(f) = frames.last_mut() {
+        if !f.done {
+            f.text = Some(match &f.text {
+                Some(t) => t.start.min(range.start)..t.end.max(range.end),
+                None => range,
+            });
+        }
+    }
+}
+
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '/')
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_item(
+    text: &str,
+    full: Range<usize>,
+    range: Range<usize>,
+    in_quote: bool,
+    links: Range<usize>,
+    config: &Config,
+    in_code: &dyn Fn(usize) -> bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Item> {
+    let item_text = &text[range.clone()];
+    let line_len = item_text.find(['\n', '\r']).unwrap_or(item_text.len());
+    let first_line = range.start..range.start + item_text[..line_len].trim_end().len();
+    let mut pos = range.start;
+    let mut task = None;
+    let mut checkbox = None;
+    // `[c] ` at the start: a task with status `c`.
+    let mut chars = item_text.char_indices();
+    if let (Some((_, '[')), Some((_, status)), Some((close, ']'))) = (chars.next(), chars.next(), chars.next()) {
+        let after = &item_text[close + 1..];
+        if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
+            task = Some(if matches!(status, 'x' | 'X' | '-') { TaskStatus::Closed } else { TaskStatus::Open });
+            checkbox = Some(range.start..range.start + close + 1);
+            pos = range.start + close + 1;
+            pos += text[pos..range.end].len() - text[pos..range.end].trim_start_matches([' ', '\t']).len();
+        }
+    }
+    let mut date = None;
+    if !in_code(pos) {
+        if let Some(shape) = date_shape_prefix(&text[pos..range.end]) {
+            let after = &text[pos + 10..range.end];
+            if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
+                date = Some((shape, pos..pos + 10));
+                if shape == DateShape::Unreal {
+                    problems.push(Problem::new(
+                        Rule::InvalidDate,
+                        pos..pos + 10,
+                        format!("{} is not a real day — check the month and the day", &text[pos..pos + 10]),
+                    ));
+                }
+                pos += 10;
+            }
+        }
+    }
+    let mut kinds = Vec::new();
+    let mut typos = Vec::new();
+    if task.is_none() {
+        loop {
+            let rest = &text[pos..range.end];
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            let at = pos + (rest.len() - trimmed.len());
+            let Some(tag_body) = trimmed.strip_prefix('#') else { break };
+            let len = tag_body.find(|c: char| !is_tag_char(c)).unwrap_or(tag_body.len());
+            if len == 0 || in_code(at) {
+                break;
+            }
+            let name = &tag_body[..len];
+            let tag_range = at..at + 1 + len;
+            let lower = name.to_lowercase();
+            if let Some(kind) = Kind::parse_builtin(&lower).or_else(|| config.kinds.get(&lower).copied()) {
+                kinds.push(KindTag { kind, range: tag_range.clone() });
+            } else {
+                let candidates = Kind::ALL.iter().map(|k| k.name()).chain(config.kinds.keys().map(String::as_str));
+                if let Some(best) = typo::nearest(name, candidates) {
+                    typos.push((tag_range.clone(), name.to_string(), best.to_string()));
+                }
+            }
+            pos = tag_range.end;
+        }
+    }
+    // Tags count as kind tags right after a date, or at the start of an item
+    // that links somewhere (an entry of an ordinary note).
+    if date.is_some() || !links.is_empty() {
+        for (range, name, best) in typos {
+            let mut problem = Problem::new(
+                Rule::UnknownKind,
+                range,
+                format!("#{name} is not a kind kith knows — did you mean #{best}? As written, it doesn't count"),
+            );
+            problem.suggestion = Some(format!("#{best}"));
+            problems.push(problem);
+        }
+    }
+    let rest = pos + (text[pos..range.end].len() - text[pos..range.end].trim_start().len());
+    if task.is_none() && date.is_none() && kinds.is_empty() && links.is_empty() {
+        return None;
+    }
+    Some(Item { marker: full.start, full, text: range, first_line, in_quote, task, checkbox, date, kinds, rest, links })
+}
+
+fn scan_links(
+    text: &str,
+    body_start: usize,
+    masked: &dyn Fn(usize) -> bool,
+    in_quote: &dyn Fn(usize) -> bool,
+) -> Vec<Link> {
+    let mut links = Vec::new();
+    let bytes = text.as_bytes();
+    let mut search = body_start;
+    while let Some(found) = text[search..].find("[[") {
+        let open = search + found;
+        search = open + 2;
+        if masked(open) {
+            continue;
+        }
+        let inner_start = open + 2;
+        let rest = &text[inner_start..];
+        let Some(close) = rest.find("]]") else { break };
+        let inner = &rest[..close];
+        if inner.contains(['\n', '\r', '[', ']']) || inner.trim().is_empty() {
+            continue;
+        }
+        let embed = open > body_start && bytes[open - 1] == b'!';
+        let end = inner_start + close + 2;
+        // `Target#heading|label`: the target ends at `#`, `^` or `|`.
+        let target_len = inner.find(['#', '|', '^']).unwrap_or(inner.len());
+        let raw_target = &inner[..target_len];
+        let target_trimmed_start = raw_target.len() - raw_target.trim_start().len();
+        let target = raw_target.trim().trim_end_matches('\\').trim();
+        let target_range = inner_start + target_trimmed_start..inner_start + target_trimmed_start + target.len();
+        let label = inner.find('|').map(|bar| inner_start + bar + 1..inner_start + close);
+        search = end;
+        if target.is_empty() {
+            continue;
+        }
+        links.push(Link {
+            range: if embed { open - 1..end } else { open..end },
+            target: target.to_string(),
+            target_range,
+            label,
+            embed,
+            in_quote: in_quote(open),
+            item: None,
+        });
+    }
+    links
+}
+
+fn scan_comments(
+    text: &str,
+    body_start: usize,
+    in_code: &dyn Fn(usize) -> bool,
+    lines: &LineIndex,
+) -> (Vec<Range<usize>>, Vec<Suppression>) {
+    let mut comments = Vec::new();
+    let mut suppressions = Vec::new();
+    let mut search = body_start;
+    while let Some(found) = text[search..].find("<!--") {
+        let open = search + found;
+        let Some(close) = text[open + 4..].find("-->") else { break };
+        let end = open + 4 + close + 3;
+        search = end;
+        if in_code(open) {
+            continue;
+        }
+        comments.push(open..end);
+        let inner = text[open + 4..end - 3].trim();
+        let Some(rest) = inner.strip_prefix("kith-ignore") else { continue };
+        let rest = rest.trim_start();
+        let rules = if rest.is_empty() {
+            None
+        } else if let Some(list) = rest.strip_prefix(':') {
+            Some(list.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect())
+        } else {
+            continue;
+        };
+        let line = lines.line_of(open);
+        let Some(line_range) = lines.line_range(text, line) else { continue };
+        let before = &text[line_range.start..open];
+        let after = text.get(end..line_range.end.max(end)).unwrap_or("");
+        let alone = before.trim().is_empty() && after.trim().is_empty();
+        suppressions.push(Suppression { line: if alone { line + 1 } else { line }, rules });
+    }
+    (comments, suppressions)
+}

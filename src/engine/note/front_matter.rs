@@ -1,0 +1,399 @@
+//! Front matter: where it is, what it says, and what is wrong with it
+//! (spec sections 2 and 7).
+
+use super::yaml::{self, Node, Resolved};
+use super::Problem;
+use crate::engine::date::{Birthday, Date, DateShape, Span, date_shape};
+use crate::engine::rules::Rule;
+use crate::engine::typo;
+use std::ops::Range;
+
+/// The keys kith knows, in the order they are suggested.
+pub const KNOWN_KEYS: [&str; 13] = [
+    "type", "name", "aliases", "tags", "org", "role", "email", "phone", "cadence", "birthday", "snooze", "kith", "date",
+];
+
+/// A value and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub range: Range<usize>,
+}
+
+/// One top-level key as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyEntry {
+    pub key: String,
+    pub key_range: Range<usize>,
+    /// The value's range; empty at the end of the key when the value is empty.
+    pub value_range: Range<usize>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    /// From the opening `---` to the end of the closing line; `None` without front matter.
+    pub block: Option<Range<usize>>,
+    /// The YAML between the delimiters.
+    pub content: Option<Range<usize>>,
+    /// The closing `---` or `...` line.
+    pub closing: Option<Range<usize>>,
+    pub keys: Vec<KeyEntry>,
+    pub type_: Option<String>,
+    pub name: Option<Spanned<String>>,
+    pub aliases: Vec<Spanned<String>>,
+    pub tags: Vec<String>,
+    pub org: Option<String>,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub cadence: Option<Span>,
+    pub birthday: Option<Birthday>,
+    pub snooze: Option<Date>,
+    pub date: Option<Date>,
+    /// Rules switched off for this note by `kith: {ignore: [...]}`.
+    pub ignore: Vec<Rule>,
+}
+
+impl FrontMatter {
+    /// The entry of a known key (matched case-insensitively).
+    pub fn key(&self, name: &str) -> Option<&KeyEntry> {
+        self.keys.iter().find(|k| k.key.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether type or tags make this a contact note (spec section 1).
+    pub fn says_contact(&self) -> bool {
+        let type_says = self.type_.as_deref().is_some_and(|t| {
+            let t = t.trim().to_lowercase();
+            t == "contact" || t == "person"
+        });
+        type_says
+            || self.tags.iter().any(|tag| {
+                let tag = tag.trim().trim_start_matches('#').to_lowercase();
+                matches!(tag.as_str(), "contact" | "person" | "people")
+            })
+    }
+}
+
+/// Where the front matter is: `(block, content, closing)`, or `Err(opening
+/// line)` when an opening `---` is never closed.
+pub fn locate(text: &str, start: usize) -> Result<Option<(Range<usize>, Range<usize>, Range<usize>)>, Range<usize>> {
+    let mut lines = LineIter { text, pos: start };
+    let Some((first, _)) = lines.next() else { return Ok(None) };
+    if text[first.clone()].trim_end_matches([' ', '\t']) != "---" {
+        return Ok(None);
+    }
+    let content_start = lines.pos;
+    while let Some((line, next)) = lines.next() {
+        let trimmed = text[line.clone()].trim_end_matches([' ', '\t']);
+        if trimmed == "---" || trimmed == "..." {
+            return Ok(Some((first.start..next, content_start..line.start, line)));
+        }
+    }
+    Err(first)
+}
+
+/// Lines without their endings, with the offset after each line's ending.
+struct LineIter<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Iterator for LineIter<'_> {
+    type Item = (Range<usize>, usize);
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.pos >= self.text.len() {
+            return None;
+        }
+        let rest = &self.text[self.pos..];
+        let (len, ending) = match rest.find(['\n', '\r']) {
+            Some(i) if rest[i..].starts_with("\r\n") => (i, 2),
+            Some(i) => (i, 1),
+            None => (rest.len(), 0),
+        };
+        let line = self.pos..self.pos + len;
+        self.pos += len + ending;
+        Some((line, self.pos))
+    }
+}
+
+/// Reads the front matter starting at `start` (after any BOM). Problems go
+/// to `problems` with absolute byte ranges; the body starts at the returned offset.
+pub fn parse(text: &str, start: usize, is_contact_path: bool, problems: &mut Vec<Problem>) -> (FrontMatter, usize) {
+    let mut fm = FrontMatter::default();
+    let (block, content, closing) = match locate(text, start) {
+        Ok(Some(found)) => found,
+        Ok(None) => return (fm, start),
+        Err(opening) => {
+            problems.push(Problem::new(
+                Rule::FrontMatter,
+                opening,
+                "This `---` opens front matter that is never closed: add a line `---` after the last key, or the whole note is read as text".into(),
+            ));
+            return (fm, start);
+        }
+    };
+    fm.block = Some(block.clone());
+    fm.content = Some(content.clone());
+    fm.closing = Some(closing.clone());
+    let yaml_text = &text[content.clone()];
+    let base = content.start;
+    let root = match yaml::parse(yaml_text) {
+        Ok(root) => root,
+        Err(err) => {
+            let range = match err.offset {
+                Some(off) => {
+                    let at = base + off;
+                    let line_end = text[at..].find(['\n', '\r']).map_or(text.len(), |e| at + e);
+                    at..line_end.max(at)
+                }
+                None => closing.clone(),
+            };
+            problems.push(Problem::new(
+                Rule::FrontMatter,
+                range,
+                format!("The front matter is not valid YAML: {} — kith reads this note without it", err.message),
+            ));
+            return (fm, block.end);
+        }
+    };
+    let entries = match root {
+        None => return (fm, block.end),
+        Some(Node::Map { entries, .. }) => entries,
+        Some(other) => {
+            if !other.is_null() {
+                problems.push(Problem::new(
+                    Rule::FrontMatter,
+                    shift(other.range(), base),
+                    format!("Front matter should be keys and values like `name: Jana Müller`, not {}", other.describe()),
+                ));
+            }
+            return (fm, block.end);
+        }
+    };
+    let mut reader = Reader { text, base, fm: &mut fm, problems, seen: Vec::new() };
+    for (key, value) in &entries {
+        reader.entry(key, value, is_contact_path);
+    }
+    (fm, block.end)
+}
+
+fn shift(range: Range<usize>, base: usize) -> Range<usize> {
+    range.start + base..range.end + base
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    base: usize,
+    fm: &'a mut FrontMatter,
+    problems: &'a mut Vec<Problem>,
+    seen: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn bad(&mut self, range: Range<usize>, message: String) {
+        self.problems.push(Problem::new(Rule::FrontMatter, shift(range, self.base), message));
+    }
+
+    fn invalid_date(&mut self, range: Range<usize>, text: &str) {
+        self.problems.push(Problem::new(
+            Rule::InvalidDate,
+            shift(range, self.base),
+            format!("{text} is not a real day — check the month and the day"),
+        ));
+    }
+
+    fn entry(&mut self, key: &Node, value: &Node, is_contact_path: bool) {
+        let Node::Scalar { text: key_text, .. } = key else { return };
+        let key_range = key.range();
+        let value_range = if value.is_null() && value.range().is_empty() { key_range.end..key_range.end } else { value.range() };
+        // Empty values keep their place at the key, so fixes can fill them.
+        let value_range = if value_range.start < key_range.end { key_range.end..key_range.end } else { value_range };
+        let lower = key_text.to_lowercase();
+        let canonical = KNOWN_KEYS.iter().find(|k| **k == lower).copied();
+        let identity = canonical.map_or_else(|| key_text.clone(), str::to_string);
+        if self.seen.contains(&identity) {
+            self.bad(key_range, format!("`{key_text}` is set twice in this front matter; kith uses the first — remove one"));
+            return;
+        }
+        self.seen.push(identity);
+        self.fm.keys.push(KeyEntry {
+            key: key_text.clone(),
+            key_range: shift(key_range.clone(), self.base),
+            value_range: shift(value_range, self.base),
+        });
+        let Some(known) = canonical else {
+            let _ = is_contact_path;
+            self.possible_typo(key_text, key_range);
+            return;
+        };
+        if value.is_null() {
+            return;
+        }
+        match known {
+            "type" => self.fm.type_ = self.string(known, value).map(|s| s.value),
+            "name" => self.fm.name = self.string(known, value),
+            "org" => self.fm.org = self.string(known, value).map(|s| s.value),
+            "role" => self.fm.role = self.string(known, value).map(|s| s.value),
+            "email" => self.fm.email = self.string(known, value).map(|s| s.value),
+            "phone" => self.fm.phone = self.string(known, value).map(|s| s.value),
+            "aliases" => self.fm.aliases = self.strings(known, value),
+            "tags" => self.fm.tags = self.strings(known, value).into_iter().map(|s| s.value).collect(),
+            "cadence" => {
+                if let Some(text) = self.string(known, value) {
+                    match Span::parse(text.value.trim()) {
+                        Some(span) => self.fm.cadence = Some(span),
+                        None => self.bad(
+                            value.range(),
+                            format!(
+                                "`cadence: {}` is not a duration: use a number and d, w, m or y (`90d`, `6w`, `2m`, `1y`), or weekly, monthly, quarterly, yearly",
+                                text.value
+                            ),
+                        ),
+                    }
+                }
+            }
+            "birthday" => {
+                if let Some(text) = self.scalar_text(value) {
+                    let t = text.trim();
+                    if let Some(shape) = date_shape(t) {
+                        match shape {
+                            DateShape::Real(d) => {
+                                use chrono::Datelike;
+                                self.fm.birthday = Some(Birthday { year: Some(d.year()), month: d.month(), day: d.day() })
+                            }
+                            DateShape::Unreal => self.invalid_date(value.range(), t),
+                        }
+                        return;
+                    }
+                    match Birthday::parse_month_day(t) {
+                        Some(Ok(b)) => self.fm.birthday = Some(b),
+                        Some(Err(())) => self.invalid_date(value.range(), t),
+                        None => self.bad(
+                            value.range(),
+                            format!("`birthday: {t}` is not a date: write 1988-04-12, or --04-12 when you don't know the year"),
+                        ),
+                    }
+                } else {
+                    self.bad(value.range(), format!("`birthday` should be a date like 1988-04-12 or --04-12, not {}", value.describe()));
+                }
+            }
+            "snooze" | "date" => {
+                let parsed = match self.scalar_text(value) {
+                    Some(text) => match date_shape(text.trim()) {
+                        Some(DateShape::Real(d)) => Some(d),
+                        Some(DateShape::Unreal) => {
+                            self.invalid_date(value.range(), text.trim());
+                            None
+                        }
+                        None => {
+                            self.bad(value.range(), format!("`{known}: {}` is not a date: write it as YYYY-MM-DD, like 2027-01-15", text.trim()));
+                            None
+                        }
+                    },
+                    None => {
+                        self.bad(value.range(), format!("`{known}` should be a date like 2027-01-15, not {}", value.describe()));
+                        None
+                    }
+                };
+                if known == "snooze" {
+                    self.fm.snooze = parsed;
+                } else {
+                    self.fm.date = parsed;
+                }
+            }
+            "kith" => self.kith(value),
+            _ => {}
+        }
+    }
+
+    fn possible_typo(&mut self, key: &str, range: Range<usize>) {
+        if let Some(best) = typo::nearest(key, KNOWN_KEYS) {
+            let mut problem = Problem::new(
+                Rule::KeyTypo,
+                shift(range, self.base),
+                format!("Unknown key `{key}` — did you mean `{best}`? kith ignores it as written"),
+            );
+            problem.suggestion = Some(best.to_string());
+            self.problems.push(problem);
+        }
+    }
+
+    /// Text of a scalar that is a string or a number (read as its text).
+    fn scalar_text(&self, value: &Node) -> Option<String> {
+        match value {
+            Node::Scalar { text, .. } => match value.resolved() {
+                Some(Resolved::Str | Resolved::Int | Resolved::Float) => Some(text.clone()),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn string(&mut self, key: &str, value: &Node) -> Option<Spanned<String>> {
+        match self.scalar_text(value) {
+            Some(text) => Some(Spanned { value: text, range: shift(value.range(), self.base) }),
+            None => {
+                let example = match key {
+                    "type" => "type: contact",
+                    "name" => "name: Jana Müller",
+                    "org" => "org: Acme GmbH",
+                    "role" => "role: Head of Design",
+                    "email" => "email: jana@example.org",
+                    _ => "phone: \"+49 30 1234567\"",
+                };
+                self.bad(value.range(), format!("`{key}` should be text, like `{example}`, not {}", value.describe()));
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, key: &str, value: &Node) -> Vec<Spanned<String>> {
+        let items: Vec<&Node> = match value {
+            Node::Seq { items, .. } => items.iter().collect(),
+            _ => vec![value],
+        };
+        let mut out = Vec::new();
+        for item in items {
+            if item.is_null() {
+                continue;
+            }
+            match self.scalar_text(item) {
+                Some(text) => out.push(Spanned { value: text, range: shift(item.range(), self.base) }),
+                None => self.bad(
+                    item.range(),
+                    format!("`{key}` should be a name or a list of names, like `{key}: [Jana, J. Müller]`, not {}", item.describe()),
+                ),
+            }
+        }
+        out
+    }
+
+    fn kith(&mut self, value: &Node) {
+        let Node::Map { entries, .. } = value else {
+            self.bad(value.range(), format!("`kith` should be a mapping like `kith: {{ignore: [unreciprocated]}}`, not {}", value.describe()));
+            return;
+        };
+        for (key, value) in entries {
+            let Node::Scalar { text, .. } = key else { continue };
+            if text != "ignore" || value.is_null() {
+                continue;
+            }
+            for name in self.strings("kith.ignore", value) {
+                match Rule::from_name(name.value.trim()) {
+                    Some(rule) => self.fm.ignore.push(rule),
+                    None => {
+                        let hint = typo::nearest(name.value.trim(), Rule::ALL.iter().map(|r| r.name()))
+                            .map(|b| format!(" — did you mean `{b}`?"))
+                            .unwrap_or_else(|| " — `kith rule` lists the rules".into());
+                        self.problems.push(Problem::new(
+                            Rule::FrontMatter,
+                            name.range,
+                            format!("`{}` is not a kith rule{hint}", name.value),
+                        ));
+                    }
+                }
+            }
+        }
+        let _ = self.text;
+    }
+}

@@ -1,0 +1,158 @@
+//! One note, parsed once: front matter, list items, links, suppressions.
+//!
+//! Parsing never fails: whatever is wrong becomes a [`Problem`] with an
+//! exact byte range, and the rest of the note is still read.
+
+mod body;
+pub mod front_matter;
+pub mod yaml;
+
+pub use body::{Heading, Item, KindTag, Link, Suppression, TaskStatus};
+pub use front_matter::{FrontMatter, KeyEntry, Spanned};
+
+use super::config::Config;
+use super::rules::Rule;
+use super::text::LineIndex;
+use std::ops::Range;
+
+/// A problem found while reading a note, before any vault-wide analysis.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub rule: Rule,
+    pub range: Range<usize>,
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+impl Problem {
+    pub fn new(rule: Rule, range: Range<usize>, message: String) -> Problem {
+        Problem { rule, range, message, suggestion: None }
+    }
+}
+
+/// How a file came to kith, besides its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Byte offset of the first invalid UTF-8 sequence, when the file was read lossily.
+    pub invalid_utf8_at: Option<usize>,
+    /// The file's size when it was too large to read.
+    pub skipped_size: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Vault-relative, `/`-separated.
+    pub path: String,
+    pub text: String,
+    pub lines: LineIndex,
+    /// Offset after a UTF-8 byte order mark, if any.
+    pub start: usize,
+    pub body_start: usize,
+    pub front: FrontMatter,
+    pub is_contact: bool,
+    pub items: Vec<Item>,
+    pub links: Vec<Link>,
+    pub headings: Vec<Heading>,
+    pub suppressions: Vec<Suppression>,
+    pub problems: Vec<Problem>,
+    pub origin: Origin,
+}
+
+impl Note {
+    /// Parses a note. `path` is vault-relative; the config supplies the
+    /// `contacts` globs and `[kinds]`.
+    pub fn parse(path: &str, text: String, origin: Origin, config: &Config) -> Note {
+        let start = if text.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        let lines = LineIndex::new(&text);
+        let mut problems = Vec::new();
+        let by_path = config.contacts.matches_file(path);
+        let (front, body_start) = front_matter::parse(&text, start, by_path, &mut problems);
+        let is_contact = by_path || front.says_contact();
+        if !is_contact {
+            problems.retain(|p| p.rule != Rule::KeyTypo);
+        }
+        let body = body::parse(&text, body_start, config, &lines, &mut problems);
+        let mut note = Note {
+            path: path.to_string(),
+            text,
+            lines,
+            start,
+            body_start,
+            front,
+            is_contact,
+            items: body.items,
+            links: body.links,
+            headings: body.headings,
+            suppressions: body.suppressions,
+            problems,
+            origin,
+        };
+        if let Some(at) = note.origin.invalid_utf8_at {
+            let end = note.text[at..].chars().next().map_or(at, |c| at + c.len_utf8());
+            note.problems.push(Problem::new(
+                Rule::Encoding,
+                at..end,
+                "This file is not valid UTF-8 (the first bad byte is here); kith read it with replacement characters — re-save it as UTF-8".into(),
+            ));
+        }
+        note
+    }
+
+    /// A note kith did not read because it is too large.
+    pub fn skipped(path: &str, size: u64, max: u64) -> Note {
+        let mut note = Note::parse(path, String::new(), Origin { skipped_size: Some(size), ..Origin::default() }, &Config::default());
+        note.problems.push(Problem::new(
+            Rule::SkippedFile,
+            0..0,
+            format!(
+                "kith did not read this file: it is {}, more than max-file-size ({}) — raise max-file-size in kith.toml or split the note",
+                human_size(size),
+                human_size(max)
+            ),
+        ));
+        note
+    }
+
+    /// The contact's display name: `name`, else the file name.
+    pub fn display_name(&self) -> &str {
+        match &self.front.name {
+            Some(name) if !name.value.trim().is_empty() => name.value.trim(),
+            _ => super::names::file_stem(&self.path),
+        }
+    }
+
+    /// The text of a byte range, or "" when it is out of range.
+    pub fn slice(&self, range: Range<usize>) -> &str {
+        self.text.get(range).unwrap_or("")
+    }
+
+    /// The first line of the note after front matter and BOM, for placing
+    /// findings that have no better place.
+    pub fn first_line(&self) -> Range<usize> {
+        self.lines.line_range(&self.text, self.lines.line_of(self.start)).unwrap_or(0..0)
+    }
+
+    /// Whether a rule is silenced for a finding that starts at `offset`.
+    pub fn suppressed_at(&self, rule: Rule, offset: usize) -> bool {
+        if self.front.ignore.contains(&rule) {
+            return true;
+        }
+        if self.suppressions.is_empty() {
+            return false;
+        }
+        let line = self.lines.line_of(offset);
+        self.suppressions.iter().any(|s| s.line == line && s.covers(rule))
+    }
+}
+
+pub fn human_size(bytes: u64) -> String {
+    const MB: u64 = 1 << 20;
+    const KB: u64 = 1 << 10;
+    if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else if bytes >= KB {
+        format!("{:.1} KB", bytes as f64 / KB as f64)
+    } else {
+        format!("{bytes} B")
+    }
+}

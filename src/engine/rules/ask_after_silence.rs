@@ -1,0 +1,61 @@
+use super::{Check, ContactCtx, Rule, RuleInfo};
+use crate::engine::date::span_words;
+use crate::engine::finding::{Finding, Level};
+use crate::engine::kinds::Kind;
+
+pub const RULE: RuleInfo = RuleInfo {
+    name: "ask-after-silence",
+    level: Level::Info,
+    summary: "You asked for help with no other touch within the cadence before.",
+    relationship: true,
+    check: Check::Contact(check),
+    doc: r#"## What it does
+Reports an `#ask` that had no other touch within the contact's cadence (else
+`default-cadence`) before its date: no entry dated `d` with
+`ask − cadence ≤ d < ask`, where `#ask` entries and `#news` don't count and
+touches of the ask's own date don't count either. A first-ever `#ask` is
+reported.
+
+## Why it matters
+If you only call when you need something, people notice. Relationships are
+kept up by getting in touch when you need nothing.
+
+## Example
+```markdown
+- 2026-11-20 #ask Intro to Beta. how: forward my CV to Tom
+- 2026-03-01 #met Coffee
+```
+With a 90-day cadence, the ask came after more than eight months of silence.
+
+## Fix
+Nothing to undo — but next time, keep in touch before you need help. kith's
+`overdue-touch` tells you when.
+"#,
+};
+
+fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
+    let cadence = c.note.front.cadence.unwrap_or(c.vault.config.default_cadence);
+    let counts = |e: &crate::engine::vault::Entry| e.link.is_some() || e.kinds.iter().any(|k| !matches!(k, Kind::Ask | Kind::News));
+    for entry in &c.ledger.entries {
+        if !entry.kinds.contains(&Kind::Ask) {
+            continue;
+        }
+        let from = cadence.before(entry.date);
+        let previous = c.ledger.entries.iter().filter(|e| e.date < entry.date && counts(e)).map(|e| e.date).max();
+        if previous.is_some_and(|d| d >= from) {
+            continue;
+        }
+        let message = match previous {
+            Some(last) => format!(
+                "You asked {} for help after {} without a word (last touch {last}) — keep in touch when you need nothing, too",
+                c.name(),
+                span_words((entry.date - last).num_days())
+            ),
+            None => format!(
+                "This ask is the first touch with {} on record — relationships run on getting in touch when you need nothing, too",
+                c.name()
+            ),
+        };
+        out.push(c.at_entry(Rule::AskAfterSilence, entry, message, Some(entry.date)));
+    }
+}

@@ -1,0 +1,46 @@
+use super::{Check, NoteCtx, Rule, RuleInfo};
+use crate::engine::finding::{Finding, Level};
+
+pub const RULE: RuleInfo = RuleInfo {
+    name: "broken-link",
+    level: Level::Warning,
+    summary: "A `[[link]]` resolves to no note.",
+    relationship: false,
+    check: Check::Note(check),
+    doc: r#"## What it does
+Reports a `[[link]]` that resolves to no note. A target matches, case- and
+Unicode-insensitively, a path without extension, a file name, a `name`, or an
+alias; `[[photo.png]]` matches any file of that path or name. Links in code
+are text, and headings (`[[X#heading]]`) are not checked.
+
+## Why it matters
+A link to nobody is an entry that belongs to nobody: the favour in your
+journal never reaches the ledger of the person it was about.
+
+## Example
+```markdown
+- #met [[Jana Mueller]] at the meetup
+```
+when the contact is called Jana Müller.
+
+## Fix
+Correct the link, add the spelling to the contact's `aliases`, or create the
+contact note (quick fix "Create contact note", or `kith new "Jana Mueller"`).
+"#,
+};
+
+fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
+    let resolved = n.vault.resolved_links(n.id);
+    for (i, link) in n.note.links.iter().enumerate() {
+        if matches!(resolved.get(i), Some(Some(_))) {
+            continue;
+        }
+        let message = format!(
+            "No note is called “{}” — create the contact note or correct the link",
+            link.target
+        );
+        let mut finding = n.finding(Rule::BrokenLink, link.range.clone(), message);
+        finding.identity = format!("{}|{}", n.note.path, link.target);
+        out.push(finding);
+    }
+}

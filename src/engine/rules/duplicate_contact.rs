@@ -1,0 +1,69 @@
+use super::{Check, Rule, RuleInfo};
+use crate::engine::finding::{ContactRef, Finding, Level};
+use crate::engine::names::fold;
+use crate::engine::vault::Vault;
+
+pub const RULE: RuleInfo = RuleInfo {
+    name: "duplicate-contact",
+    level: Level::Warning,
+    summary: "Two contacts share a name or alias.",
+    relationship: false,
+    check: Check::Vault(check),
+    doc: r#"## What it does
+Reports two or more contacts that share a name or an alias (compared after
+Unicode normalisation, ignoring case) — in each note involved, on the
+colliding `name:` value or `aliases:` item, or on line 1 when the colliding
+name is the file name.
+
+## Why it matters
+With two Jana Müllers, `[[Jana Müller]]` goes to one of them, and the
+other's favours, thank-yous and touches go missing from her ledger.
+
+## Example
+`people/jana.md` and `people/jana-mueller.md` both with `name: Jana Müller`.
+
+## Fix
+Merge the notes if they are one person; otherwise give each a distinct name
+and keep the shared one out of `aliases`.
+"#,
+};
+
+fn check(vault: &Vault, out: &mut Vec<Finding>) {
+    for (name, ids) in vault.duplicate_names() {
+        let mut paths: Vec<&str> = ids.iter().filter_map(|&id| vault.note(id).map(|n| n.path.as_str())).collect();
+        paths.sort();
+        let winner = match vault.resolve(&name) {
+            Some(crate::engine::vault::Target::Note(id)) => vault.note(id).map_or(paths[0], |n| n.path.as_str()),
+            _ => paths[0],
+        };
+        for &id in &ids {
+            let Some(note) = vault.note(id) else { continue };
+            let range = match &note.front.name {
+                Some(n) if fold(&n.value) == name => n.range.clone(),
+                _ => match note.front.aliases.iter().find(|a| fold(&a.value) == name) {
+                    Some(alias) => alias.range.clone(),
+                    None => note.first_line(),
+                },
+            };
+            let others: Vec<&str> = paths.iter().copied().filter(|p| *p != note.path).collect();
+            let shown = note.slice(range.clone()).trim().trim_matches(['"', '\'']).to_string();
+            let shown = if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
+            let message = format!(
+                "“{shown}” also names {} — links to [[{shown}]] go to {}; give each person a distinct name, or merge the notes",
+                others.join(", "),
+                winner
+            );
+            out.push(Finding {
+                rule: Rule::DuplicateContact,
+                level: Rule::DuplicateContact.default_level(),
+                path: note.path.clone(),
+                range,
+                message,
+                contact: Some(ContactRef { name: note.display_name().to_string(), path: note.path.clone() }),
+                due: None,
+                identity: format!("{}|{name}", note.path),
+                suggestion: None,
+            });
+        }
+    }
+}

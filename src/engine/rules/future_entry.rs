@@ -1,0 +1,62 @@
+use super::{Check, NoteCtx, Rule, RuleInfo};
+use crate::engine::date::DateShape;
+use crate::engine::finding::{Finding, Level};
+use crate::engine::vault::Vault;
+
+pub const RULE: RuleInfo = RuleInfo {
+    name: "future-entry",
+    level: Level::Warning,
+    summary: "A log entry is dated after today.",
+    relationship: false,
+    check: Check::Note(check),
+    doc: r#"## What it does
+Reports a log entry dated after today — in a contact note, or an entry for a
+contact in an ordinary note (dated by its leading date, the note's `date`, or
+a date in its file name). Until its day comes, it takes no part in any
+relationship rule.
+
+## Why it matters
+Usually a typo (`2062` for `2026`): the gesture you logged would not count,
+and kith would keep reminding you of it.
+
+## Example
+```markdown
+- 2027-11-20 #thanks Card for the intro
+```
+
+## Fix
+Correct the date. Planning something? Use a task instead: `- [ ] 2026-12-20 Send the card`.
+"#,
+};
+
+fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
+    let note = n.note;
+    for (i, item) in note.items.iter().enumerate() {
+        if !item.has_kinds() {
+            continue;
+        }
+        let date = if note.is_contact {
+            match item.date {
+                Some((DateShape::Real(d), _)) => d,
+                _ => continue,
+            }
+        } else {
+            let links_contact = item.links.clone().any(|l| !note.links[l].embed && n.vault.link_contact(n.id, l).is_some());
+            match Vault::item_date(note, item) {
+                Some(d) if links_contact => d,
+                _ => continue,
+            }
+        };
+        if date <= n.today {
+            continue;
+        }
+        let days = (date - n.today).num_days();
+        let message = format!(
+            "This entry is dated {date}, {} from now: it won't count until then — is the date a typo?",
+            if days == 1 { "a day".to_string() } else { format!("{days} days") }
+        );
+        let mut finding = n.finding(Rule::FutureEntry, item.first_line.clone(), message);
+        finding.identity = format!("{}|{i}|{}", note.path, note.slice(item.first_line.clone()).trim());
+        out.push(finding);
+    }
+}

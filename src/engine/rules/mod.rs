@@ -1,0 +1,332 @@
+//! The rules: one file each, with its documentation and its check, and this
+//! registry mapping name → default level → check. Adding a rule touches its
+//! own file and this one.
+
+mod ask_after_silence;
+mod birthday_soon;
+mod broken_link;
+mod congratulate;
+mod duplicate_contact;
+mod encoding;
+mod follow_up_due;
+mod front_matter;
+mod future_entry;
+mod invalid_date;
+mod key_typo;
+mod missing_thanks;
+mod overdue_touch;
+mod skipped_file;
+mod unknown_kind;
+mod unreciprocated;
+mod vague_ask;
+
+use super::date::Date;
+use super::finding::{ContactRef, Finding, Level};
+use super::ledger::Ledger;
+use super::note::{Note, Problem};
+use super::vault::{Entry, NoteId, Vault};
+use std::ops::Range;
+
+/// Every rule, by its stable name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    MissingThanks,
+    Unreciprocated,
+    OverdueTouch,
+    Congratulate,
+    BirthdaySoon,
+    FollowUpDue,
+    VagueAsk,
+    AskAfterSilence,
+    FrontMatter,
+    KeyTypo,
+    InvalidDate,
+    FutureEntry,
+    UnknownKind,
+    BrokenLink,
+    DuplicateContact,
+    Encoding,
+    SkippedFile,
+}
+
+/// How a rule is checked.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Once per contact, over its ledger; findings may land in any note.
+    Contact(fn(&ContactCtx, &mut Vec<Finding>)),
+    /// Once per note, placed in that note.
+    Note(fn(&NoteCtx, &mut Vec<Finding>)),
+    /// Once per vault.
+    Vault(fn(&Vault, &mut Vec<Finding>)),
+}
+
+pub struct RuleInfo {
+    pub name: &'static str,
+    pub level: Level,
+    /// One line: what the rule reports.
+    pub summary: &'static str,
+    /// Markdown with the headings *What it does*, *Why it matters*, *Example*, *Fix*.
+    pub doc: &'static str,
+    pub check: Check,
+    /// Relationship rules are about a person; vault rules are about the notes.
+    pub relationship: bool,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 17] = [
+        Rule::MissingThanks,
+        Rule::Unreciprocated,
+        Rule::OverdueTouch,
+        Rule::Congratulate,
+        Rule::BirthdaySoon,
+        Rule::FollowUpDue,
+        Rule::VagueAsk,
+        Rule::AskAfterSilence,
+        Rule::FrontMatter,
+        Rule::KeyTypo,
+        Rule::InvalidDate,
+        Rule::FutureEntry,
+        Rule::UnknownKind,
+        Rule::BrokenLink,
+        Rule::DuplicateContact,
+        Rule::Encoding,
+        Rule::SkippedFile,
+    ];
+
+    pub fn info(self) -> &'static RuleInfo {
+        match self {
+            Rule::MissingThanks => &missing_thanks::RULE,
+            Rule::Unreciprocated => &unreciprocated::RULE,
+            Rule::OverdueTouch => &overdue_touch::RULE,
+            Rule::Congratulate => &congratulate::RULE,
+            Rule::BirthdaySoon => &birthday_soon::RULE,
+            Rule::FollowUpDue => &follow_up_due::RULE,
+            Rule::VagueAsk => &vague_ask::RULE,
+            Rule::AskAfterSilence => &ask_after_silence::RULE,
+            Rule::FrontMatter => &front_matter::RULE,
+            Rule::KeyTypo => &key_typo::RULE,
+            Rule::InvalidDate => &invalid_date::RULE,
+            Rule::FutureEntry => &future_entry::RULE,
+            Rule::UnknownKind => &unknown_kind::RULE,
+            Rule::BrokenLink => &broken_link::RULE,
+            Rule::DuplicateContact => &duplicate_contact::RULE,
+            Rule::Encoding => &encoding::RULE,
+            Rule::SkippedFile => &skipped_file::RULE,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    pub fn default_level(self) -> Level {
+        self.info().level
+    }
+
+    pub fn summary(self) -> &'static str {
+        self.info().summary
+    }
+
+    pub fn doc(self) -> &'static str {
+        self.info().doc
+    }
+
+    pub fn from_name(name: &str) -> Option<Rule> {
+        Rule::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a relationship rule sees: one contact and its ledger today.
+pub struct ContactCtx<'a> {
+    pub vault: &'a Vault,
+    pub id: NoteId,
+    pub note: &'a Note,
+    pub ledger: Ledger,
+    pub today: Date,
+}
+
+impl<'a> ContactCtx<'a> {
+    pub fn new(vault: &'a Vault, id: NoteId, today: Date) -> Option<ContactCtx<'a>> {
+        let note = vault.note(id).filter(|n| n.is_contact)?;
+        let ledger = Ledger::new(vault.entries(id), today);
+        Some(ContactCtx { vault, id, note, ledger, today })
+    }
+
+    pub fn name(&self) -> &str {
+        self.note.display_name()
+    }
+
+    pub fn contact_ref(&self) -> ContactRef {
+        ContactRef { name: self.name().to_string(), path: self.note.path.clone() }
+    }
+
+    /// The note an entry stands in.
+    pub fn entry_note(&self, entry: &Entry) -> &'a Note {
+        self.vault.note(entry.note).unwrap_or(self.note)
+    }
+
+    /// Where findings about an entry go: the first line of its item, from its
+    /// text (the date) on.
+    pub fn entry_range(&self, entry: &Entry) -> Range<usize> {
+        let note = self.entry_note(entry);
+        match note.items.get(entry.item) {
+            Some(item) => item.first_line.clone(),
+            None => entry.link.and_then(|l| note.links.get(l)).map_or(0..0, |l| l.range.clone()),
+        }
+    }
+
+    /// The entry's own words, links shown as their text: "Introduced me to Max Mustermann".
+    pub fn entry_words(&self, entry: &Entry) -> String {
+        let note = self.entry_note(entry);
+        match note.items.get(entry.item) {
+            Some(item) => plain_words(note.slice(item.rest..item.first_line.end.max(item.rest))),
+            None => String::new(),
+        }
+    }
+
+    /// A finding about this contact at an entry.
+    pub fn at_entry(&self, rule: Rule, entry: &Entry, message: String, due: Option<Date>) -> Finding {
+        let note = self.entry_note(entry);
+        let range = self.entry_range(entry);
+        Finding {
+            rule,
+            level: rule.default_level(),
+            path: note.path.clone(),
+            identity: format!("{}|{}|{}", self.note.path, entry.date, note.slice(range.clone()).trim()),
+            range,
+            message,
+            contact: Some(self.contact_ref()),
+            due,
+            suggestion: None,
+        }
+    }
+
+    /// A finding about this contact placed in its own note.
+    pub fn in_own_note(&self, rule: Rule, range: Range<usize>, message: String, due: Option<Date>) -> Finding {
+        Finding {
+            rule,
+            level: rule.default_level(),
+            path: self.note.path.clone(),
+            identity: format!("{}|{}", self.note.path, self.note.slice(range.clone()).trim()),
+            range,
+            message,
+            contact: Some(self.contact_ref()),
+            due,
+            suggestion: None,
+        }
+    }
+
+    /// A front-matter key's line from the key to the end of its value, if set.
+    pub fn key_range(&self, key: &str) -> Option<Range<usize>> {
+        let entry = self.note.front.key(key)?;
+        Some(entry.key_range.start..entry.value_range.end.max(entry.key_range.end))
+    }
+}
+
+/// What a note rule sees.
+pub struct NoteCtx<'a> {
+    pub vault: &'a Vault,
+    pub id: NoteId,
+    pub note: &'a Note,
+    pub today: Date,
+}
+
+impl NoteCtx<'_> {
+    pub fn finding(&self, rule: Rule, range: Range<usize>, message: String) -> Finding {
+        Finding {
+            rule,
+            level: rule.default_level(),
+            path: self.note.path.clone(),
+            identity: format!("{}|{}", self.note.path, self.note.slice(range.clone()).trim()),
+            range,
+            message,
+            contact: None,
+            due: None,
+            suggestion: None,
+        }
+    }
+
+    /// Turns the parser's problems of one rule into findings.
+    pub fn problems(&self, rule: Rule, out: &mut Vec<Finding>) {
+        for Problem { range, message, suggestion, .. } in self.note.problems.iter().filter(|p| p.rule == rule) {
+            let mut finding = self.finding(rule, range.clone(), message.clone());
+            finding.suggestion = suggestion.clone();
+            out.push(finding);
+        }
+    }
+}
+
+/// Shows a log line's words as a person reads them: `[[Max|M.]]` → "M.",
+/// emphasis kept as is, at most 80 characters.
+pub fn plain_words(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("[[") {
+        out.push_str(rest[..open].trim_end_matches('!'));
+        let after = &rest[open + 2..];
+        match after.find("]]") {
+            Some(close) => {
+                let inner = &after[..close];
+                let shown = match inner.split_once('|') {
+                    Some((_, label)) => label,
+                    None => inner.split(['#', '^']).next().unwrap_or(inner),
+                };
+                out.push_str(shown.trim());
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str("[[");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words = match words.find("<!--") {
+        Some(i) => words[..i].trim_end().to_string(),
+        None => words,
+    };
+    if words.chars().count() > 80 {
+        let cut: String = words.chars().take(79).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        words
+    }
+}
+
+/// `“words”` when there are words, else the fallback.
+pub fn quoted_or(words: &str, fallback: &str) -> String {
+    if words.is_empty() { fallback.to_string() } else { format!("“{words}”") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_unique_name_and_full_docs() {
+        let mut names: Vec<&str> = Rule::ALL.iter().map(|r| r.name()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Rule::ALL.len());
+        for rule in Rule::ALL {
+            assert_eq!(Rule::from_name(rule.name()), Some(rule));
+            for heading in ["## What it does", "## Why it matters", "## Example", "## Fix"] {
+                assert!(rule.doc().contains(heading), "{rule} lacks {heading}");
+            }
+        }
+    }
+
+    #[test]
+    fn words_read_like_text() {
+        assert_eq!(plain_words("Introduced me to [[Max Mustermann]]"), "Introduced me to Max Mustermann");
+        assert_eq!(plain_words("Lunch with [[Max Mustermann|Max]] and ![[pic.png]]"), "Lunch with Max and pic.png");
+        assert_eq!(plain_words("Thanks <!-- kith-ignore: vague-ask -->"), "Thanks");
+    }
+}

@@ -1,0 +1,522 @@
+//! The vault index: every note, who is a contact, what each `[[link]]`
+//! points at, and which entries belong to which contact.
+//!
+//! The index is updated per file ([`Vault::upsert`], [`Vault::remove`]) so the
+//! language server never rebuilds it for one edit. Link resolution is redone
+//! vault-wide only when a change can move it: a note appears or disappears, or
+//! a note's names change.
+
+use super::config::Config;
+use super::date::{Date, DateShape};
+use super::kinds::Kind;
+use super::names::{self, fold};
+use super::note::{Note, Origin};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+pub type NoteId = u32;
+
+/// What a `[[link]]` resolves to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Note(NoteId),
+    /// A file kith does not read (an attachment, an excluded or skipped note).
+    File,
+}
+
+/// A file handed to the vault.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// One dated entry for one contact, wherever it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub note: NoteId,
+    /// Index of the item in its note; for mentions, the item is `usize::MAX`.
+    pub item: usize,
+    /// For mentions: the link that is the touch.
+    pub link: Option<usize>,
+    pub date: Date,
+    pub kinds: Vec<Kind>,
+    /// Byte offset in its note, for file order.
+    pub offset: usize,
+}
+
+impl Entry {
+    pub fn is_touch(&self) -> bool {
+        self.link.is_some() || self.kinds.iter().any(|k| k.is_touch())
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+struct NameIndex {
+    paths: HashMap<String, Vec<NoteId>>,
+    stems: HashMap<String, Vec<NoteId>>,
+    names: HashMap<String, Vec<NoteId>>,
+    aliases: HashMap<String, Vec<NoteId>>,
+}
+
+/// The names a note answers to, folded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct NoteNames {
+    path: String,
+    stem: String,
+    name: Option<String>,
+    aliases: Vec<String>,
+    contact: bool,
+}
+
+impl NoteNames {
+    fn of(note: &Note) -> NoteNames {
+        NoteNames {
+            path: fold(names::without_extension(&note.path)),
+            stem: fold(names::file_stem(&note.path)),
+            name: note.front.name.as_ref().map(|n| fold(&n.value)).filter(|n| !n.is_empty()),
+            aliases: note.front.aliases.iter().map(|a| fold(&a.value)).filter(|a| !a.is_empty()).collect(),
+            contact: note.is_contact,
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Vault {
+    pub config: Config,
+    notes: Vec<Option<Note>>,
+    names_of: Vec<NoteNames>,
+    /// Per note, per link: what it resolves to.
+    resolved: Vec<Vec<Option<Target>>>,
+    by_path: HashMap<String, NoteId>,
+    index: NameIndex,
+    /// Files that are targets but not notes: folded path (with extension),
+    /// folded path without extension, and folded file name.
+    files: BTreeMap<String, String>,
+    file_keys: HashMap<String, usize>,
+    /// Contact → ordinary notes with entries or mentions for it.
+    incoming: HashMap<NoteId, BTreeSet<NoteId>>,
+    free: Vec<NoteId>,
+    stale_links: bool,
+}
+
+impl Vault {
+    pub fn new(config: Config) -> Vault {
+        Vault { config, ..Vault::default() }
+    }
+
+    /// Builds a vault from files, parsing them on all cores.
+    pub fn build(config: Config, files: Vec<SourceFile>, other_files: Vec<String>) -> Vault {
+        let mut vault = Vault::new(config);
+        let config = &vault.config;
+        let notes: Vec<Note> = files.into_par_iter().map(|f| Note::parse(&f.path, f.text, f.origin, config)).collect();
+        for path in other_files {
+            vault.add_file(&path);
+        }
+        for note in notes {
+            vault.insert(note);
+        }
+        vault.resolve_all();
+        vault
+    }
+
+    pub fn note(&self, id: NoteId) -> Option<&Note> {
+        self.notes.get(id as usize).and_then(Option::as_ref)
+    }
+
+    pub fn id(&self, path: &str) -> Option<NoteId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn by_path(&self, path: &str) -> Option<&Note> {
+        self.id(path).and_then(|id| self.note(id))
+    }
+
+    /// Every note, in no particular order.
+    pub fn notes(&self) -> impl Iterator<Item = (NoteId, &Note)> {
+        self.notes.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (i as NoteId, n)))
+    }
+
+    /// Every contact note.
+    pub fn contacts(&self) -> impl Iterator<Item = (NoteId, &Note)> {
+        self.notes().filter(|(_, n)| n.is_contact)
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_path.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_path.is_empty()
+    }
+
+    /// A file that links may target but kith does not read.
+    pub fn add_file(&mut self, path: &str) {
+        let folded = fold(path);
+        if self.files.insert(folded.clone(), path.to_string()).is_none() {
+            for key in file_keys(&folded) {
+                *self.file_keys.entry(key).or_default() += 1;
+            }
+            self.stale_links = true;
+        }
+    }
+
+    pub fn remove_file(&mut self, path: &str) {
+        let folded = fold(path);
+        if self.files.remove(&folded).is_some() {
+            for key in file_keys(&folded) {
+                if let Some(n) = self.file_keys.get_mut(&key) {
+                    *n -= 1;
+                    if *n == 0 {
+                        self.file_keys.remove(&key);
+                    }
+                }
+            }
+            self.stale_links = true;
+        }
+    }
+
+    /// Adds or replaces a note from its text. Returns its id.
+    pub fn upsert(&mut self, path: &str, text: String, origin: Origin) -> NoteId {
+        let note = Note::parse(path, text, origin, &self.config);
+        self.upsert_note(note)
+    }
+
+    /// Adds or replaces a parsed note.
+    pub fn upsert_note(&mut self, note: Note) -> NoteId {
+        match self.id(&note.path) {
+            Some(id) => {
+                let new_names = NoteNames::of(&note);
+                if new_names != self.names_of[id as usize] {
+                    self.unindex(id);
+                    self.notes[id as usize] = Some(note);
+                    self.index_names(id);
+                    self.stale_links = true;
+                } else {
+                    self.notes[id as usize] = Some(note);
+                }
+                if !self.stale_links {
+                    self.resolve_note(id);
+                }
+                id
+            }
+            None => {
+                let id = self.insert(note);
+                self.stale_links = true;
+                id
+            }
+        }
+    }
+
+    /// Removes a note; returns whether it was there.
+    pub fn remove(&mut self, path: &str) -> bool {
+        let Some(id) = self.by_path.remove(path) else { return false };
+        self.unindex(id);
+        self.unlink(id);
+        self.notes[id as usize] = None;
+        self.resolved[id as usize].clear();
+        self.names_of[id as usize] = NoteNames::default();
+        self.free.push(id);
+        self.stale_links = true;
+        true
+    }
+
+    /// Re-resolves links after changes that can move them. Cheap when nothing did.
+    pub fn refresh(&mut self) {
+        if self.stale_links {
+            self.resolve_all();
+        }
+    }
+
+    /// Whether [`Vault::refresh`] has work to do.
+    pub fn needs_refresh(&self) -> bool {
+        self.stale_links
+    }
+
+    fn insert(&mut self, note: Note) -> NoteId {
+        let path = note.path.clone();
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.notes[id as usize] = Some(note);
+                id
+            }
+            None => {
+                self.notes.push(Some(note));
+                self.names_of.push(NoteNames::default());
+                self.resolved.push(Vec::new());
+                (self.notes.len() - 1) as NoteId
+            }
+        };
+        self.by_path.insert(path, id);
+        self.index_names(id);
+        id
+    }
+
+    fn index_names(&mut self, id: NoteId) {
+        let Some(note) = self.note(id) else { return };
+        let names = NoteNames::of(note);
+        let add = |map: &mut HashMap<String, Vec<NoteId>>, key: &str| {
+            let ids = map.entry(key.to_string()).or_default();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        };
+        add(&mut self.index.paths, &names.path);
+        add(&mut self.index.stems, &names.stem);
+        if let Some(name) = &names.name {
+            add(&mut self.index.names, name);
+        }
+        for alias in &names.aliases {
+            add(&mut self.index.aliases, alias);
+        }
+        self.names_of[id as usize] = names;
+    }
+
+    fn unindex(&mut self, id: NoteId) {
+        let names = std::mem::take(&mut self.names_of[id as usize]);
+        let drop = |map: &mut HashMap<String, Vec<NoteId>>, key: &str| {
+            if let Some(ids) = map.get_mut(key) {
+                ids.retain(|&i| i != id);
+                if ids.is_empty() {
+                    map.remove(key);
+                }
+            }
+        };
+        drop(&mut self.index.paths, &names.path);
+        drop(&mut self.index.stems, &names.stem);
+        if let Some(name) = &names.name {
+            drop(&mut self.index.names, name);
+        }
+        for alias in &names.aliases {
+            drop(&mut self.index.aliases, alias);
+        }
+    }
+
+    fn first_by_path(&self, ids: Option<&Vec<NoteId>>) -> Option<NoteId> {
+        ids?.iter().copied().min_by(|a, b| {
+            let pa = self.note(*a).map(|n| n.path.as_str());
+            let pb = self.note(*b).map(|n| n.path.as_str());
+            pa.cmp(&pb)
+        })
+    }
+
+    /// Resolves a link target (spec section 7, Links).
+    pub fn resolve(&self, target: &str) -> Option<Target> {
+        let target = target.trim().trim_start_matches('/');
+        let folded = fold(target);
+        let lower_ext = folded.rsplit_once('.').map(|(_, e)| e);
+        let stripped = match lower_ext {
+            Some("md" | "markdown") => fold(names::without_extension(target)),
+            _ => folded.clone(),
+        };
+        let index = &self.index;
+        let found = self
+            .first_by_path(index.paths.get(&stripped))
+            .or_else(|| if stripped.contains('/') { None } else { self.first_by_path(index.stems.get(&stripped)) })
+            .or_else(|| self.first_by_path(index.names.get(&folded)))
+            .or_else(|| self.first_by_path(index.aliases.get(&folded)));
+        if let Some(id) = found {
+            return Some(Target::Note(id));
+        }
+        if self.file_keys.contains_key(&folded) || self.file_keys.contains_key(&stripped) {
+            return Some(Target::File);
+        }
+        None
+    }
+
+    /// What each link of a note resolves to, in link order.
+    pub fn resolved_links(&self, id: NoteId) -> &[Option<Target>] {
+        self.resolved.get(id as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The contact a link points at, if it points at a contact.
+    pub fn link_contact(&self, id: NoteId, link: usize) -> Option<NoteId> {
+        match self.resolved_links(id).get(link) {
+            Some(Some(Target::Note(target))) if self.note(*target).is_some_and(|n| n.is_contact) => Some(*target),
+            _ => None,
+        }
+    }
+
+    fn resolve_all(&mut self) {
+        self.stale_links = false;
+        let ids: Vec<NoteId> = self.notes().map(|(id, _)| id).collect();
+        let resolved: Vec<(NoteId, Vec<Option<Target>>)> = ids
+            .par_iter()
+            .map(|&id| {
+                let note = self.note(id).expect("listed");
+                (id, note.links.iter().map(|l| self.resolve(&l.target)).collect())
+            })
+            .collect();
+        self.incoming.clear();
+        for (id, links) in resolved {
+            self.resolved[id as usize] = links;
+            self.link(id);
+        }
+    }
+
+    fn resolve_note(&mut self, id: NoteId) {
+        self.unlink(id);
+        let Some(note) = self.note(id) else { return };
+        let links = note.links.iter().map(|l| self.resolve(&l.target)).collect();
+        self.resolved[id as usize] = links;
+        self.link(id);
+    }
+
+    /// Records which contacts an ordinary note has entries or mentions for.
+    fn link(&mut self, id: NoteId) {
+        let Some(note) = self.note(id) else { return };
+        if note.is_contact {
+            return;
+        }
+        let contacts: BTreeSet<NoteId> = (0..note.links.len()).filter_map(|i| self.link_contact(id, i)).collect();
+        for contact in contacts {
+            self.incoming.entry(contact).or_default().insert(id);
+        }
+    }
+
+    fn unlink(&mut self, id: NoteId) {
+        let targets: Vec<NoteId> = (0..self.resolved_links(id).len()).filter_map(|i| self.link_contact(id, i)).collect();
+        for contact in targets {
+            if let Some(set) = self.incoming.get_mut(&contact) {
+                set.remove(&id);
+            }
+        }
+    }
+
+    /// Ordinary notes that link a contact.
+    pub fn incoming(&self, contact: NoteId) -> impl Iterator<Item = NoteId> + '_ {
+        self.incoming.get(&contact).into_iter().flatten().copied()
+    }
+
+    /// Contacts that an ordinary note links.
+    pub fn linked_contacts(&self, id: NoteId) -> BTreeSet<NoteId> {
+        let n = self.resolved_links(id).len();
+        (0..n).filter_map(|i| self.link_contact(id, i)).collect()
+    }
+
+    /// The date of an ordinary note: front matter `date`, else the first real
+    /// `YYYY-MM-DD` in the file name.
+    pub fn note_date(note: &Note) -> Option<Date> {
+        if let Some(date) = note.front.date {
+            return Some(date);
+        }
+        let name = note.path.rsplit('/').next().unwrap_or(&note.path);
+        (0..name.len()).filter(|&i| name.is_char_boundary(i)).find_map(|i| match super::date::date_shape_prefix(&name[i..]) {
+            Some(DateShape::Real(d)) => Some(d),
+            _ => None,
+        })
+    }
+
+    /// The date of an item as an entry: a real leading date, else (outside
+    /// contact notes) the note's date. `None` when it has no real date.
+    pub fn item_date(note: &Note, item: &super::note::Item) -> Option<Date> {
+        match item.date {
+            Some((DateShape::Real(d), _)) => Some(d),
+            Some((DateShape::Unreal, _)) => None,
+            None if note.is_contact => None,
+            None => Vault::note_date(note),
+        }
+    }
+
+    /// Every entry of a contact with a real date, in ledger order: by date;
+    /// within a date, the contact's own note first in file order, then other
+    /// notes by path and file order. Future entries are included; callers
+    /// that must ignore them filter on the date.
+    pub fn entries(&self, contact: NoteId) -> Vec<Entry> {
+        let mut out = Vec::new();
+        let Some(own) = self.note(contact) else { return out };
+        for (i, item) in own.items.iter().enumerate() {
+            if !item.has_kinds() {
+                continue;
+            }
+            let Some((DateShape::Real(date), _)) = item.date else { continue };
+            out.push(Entry { note: contact, item: i, link: None, date, kinds: item.kinds.iter().map(|k| k.kind).collect(), offset: item.text.start });
+        }
+        let mentions = self.config.mentions_are_touches;
+        let mut others: Vec<(&str, NoteId)> =
+            self.incoming(contact).filter_map(|id| self.note(id).map(|n| (n.path.as_str(), id))).collect();
+        others.sort();
+        for (_, id) in others {
+            let note = self.note(id).expect("indexed");
+            let resolved = self.resolved_links(id);
+            let note_date = Vault::note_date(note);
+            for (i, item) in note.items.iter().enumerate() {
+                if !item.has_kinds() {
+                    continue;
+                }
+                let links_contact = item.links.clone().any(|l| {
+                    !note.links[l].embed && matches!(resolved.get(l), Some(Some(Target::Note(t))) if *t == contact)
+                });
+                if !links_contact {
+                    continue;
+                }
+                let Some(date) = Vault::item_date(note, item) else { continue };
+                out.push(Entry { note: id, item: i, link: None, date, kinds: item.kinds.iter().map(|k| k.kind).collect(), offset: item.text.start });
+            }
+            if mentions {
+                let Some(date) = note_date else { continue };
+                for (l, link) in note.links.iter().enumerate() {
+                    if link.embed || link.in_quote || !matches!(resolved.get(l), Some(Some(Target::Note(t))) if *t == contact) {
+                        continue;
+                    }
+                    if let Some(item) = link.item.and_then(|i| note.items.get(i)) {
+                        let open_task = item.task == Some(super::note::TaskStatus::Open);
+                        if item.has_kinds() || open_task || item.in_quote {
+                            continue;
+                        }
+                    }
+                    out.push(Entry { note: id, item: usize::MAX, link: Some(l), date, kinds: Vec::new(), offset: link.range.start });
+                }
+            }
+        }
+        // Stable: own note first (pushed first), others by path, file order kept.
+        out.sort_by_key(|e| e.date);
+        out
+    }
+
+    /// Contacts sharing a folded name or alias: name → the notes that claim it.
+    pub fn duplicate_names(&self) -> BTreeMap<String, Vec<NoteId>> {
+        let mut claims: HashMap<&str, Vec<NoteId>> = HashMap::new();
+        for (id, names) in self.names_of.iter().enumerate() {
+            if !names.contact || self.notes[id].is_none() {
+                continue;
+            }
+            let own = names.name.as_deref().unwrap_or(names.stem.as_str());
+            let mut mine: Vec<&str> = std::iter::once(own).chain(names.aliases.iter().map(String::as_str)).collect();
+            mine.sort();
+            mine.dedup();
+            for name in mine {
+                claims.entry(name).or_default().push(id as NoteId);
+            }
+        }
+        claims.into_iter().filter(|(_, ids)| ids.len() > 1).map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// Contacts whose name or alias is `name` (folded).
+    pub fn contacts_named(&self, folded: &str) -> Vec<NoteId> {
+        let mut out: Vec<NoteId> = Vec::new();
+        for map in [&self.index.names, &self.index.aliases, &self.index.stems] {
+            for &id in map.get(folded).into_iter().flatten() {
+                if self.note(id).is_some_and(|n| n.is_contact) && !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The keys a non-note file answers to: its path, its path without extension,
+/// its file name, its file name without extension.
+fn file_keys(folded_path: &str) -> Vec<String> {
+    let name = folded_path.rsplit('/').next().unwrap_or(folded_path);
+    let mut keys = vec![folded_path.to_string(), name.to_string()];
+    if names::is_markdown(folded_path) {
+        keys.push(names::without_extension(folded_path).to_string());
+        keys.push(names::file_stem(folded_path).to_string());
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
