@@ -77,6 +77,19 @@ impl Span {
     }
 }
 
+impl Span {
+    /// "every month", "every 2 weeks".
+    pub fn every(self) -> String {
+        let unit = match self.unit {
+            Unit::Day => "day",
+            Unit::Week => "week",
+            Unit::Month => "month",
+            Unit::Year => "year",
+        };
+        if self.count == 1 { format!("every {unit}") } else { format!("every {} {unit}s", self.count) }
+    }
+}
+
 impl fmt::Display for Span {
     /// Human words: "3 days", "2 months", "a year".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

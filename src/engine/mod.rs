@@ -3,6 +3,7 @@
 //! Nothing in here touches the file system, the clock, the terminal or LSP
 //! types (a test in `tests/architecture.rs` keeps it so).
 
+pub mod agenda;
 pub mod analysis;
 pub mod config;
 pub mod date;

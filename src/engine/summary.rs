@@ -159,8 +159,8 @@ impl ContactSummary {
             }
             None => md.push_str("- **Last touch:** none on record\n"),
         }
-        let cadence = if self.default_cadence { format!("{} (default)", self.cadence) } else { self.cadence.to_string() };
-        let _ = write!(md, "- **Cadence:** every {cadence}");
+        let cadence = if self.default_cadence { format!("{} (default)", self.cadence.every()) } else { self.cadence.every() };
+        let _ = write!(md, "- **Cadence:** {cadence}");
         if let Some(until) = self.snoozed_until {
             let _ = write!(md, " — snoozed until {until}");
         } else if let Some(due) = self.next_due {

@@ -260,15 +260,15 @@ fn read_item(
     if !in_code(pos) {
         if let Some(shape) = date_shape_prefix(&text[pos..range.end]) {
             let after = &text[pos + 10..range.end];
+            if shape == DateShape::Unreal && !after.starts_with(|c: char| c.is_ascii_digit()) {
+                problems.push(Problem::new(
+                    Rule::InvalidDate,
+                    pos..pos + 10,
+                    format!("{} is not a real day — check the month and the day", &text[pos..pos + 10]),
+                ));
+            }
             if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
                 date = Some((shape, pos..pos + 10));
-                if shape == DateShape::Unreal {
-                    problems.push(Problem::new(
-                        Rule::InvalidDate,
-                        pos..pos + 10,
-                        format!("{} is not a real day — check the month and the day", &text[pos..pos + 10]),
-                    ));
-                }
                 pos += 10;
             }
         }

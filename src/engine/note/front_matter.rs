@@ -285,6 +285,10 @@ impl Reader<'_> {
                             self.invalid_date(value.range(), text.trim());
                             None
                         }
+                        None if matches!(Birthday::parse_month_day(text.trim()), Some(Err(()))) => {
+                            self.invalid_date(value.range(), text.trim());
+                            None
+                        }
                         None => {
                             self.bad(value.range(), format!("`{known}: {}` is not a date: write it as YYYY-MM-DD, like 2027-01-15", text.trim()));
                             None

@@ -35,7 +35,8 @@ Nothing to undo — but next time, keep in touch before you need help. kith's
 
 fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
     let cadence = c.note.front.cadence.unwrap_or(c.vault.config.default_cadence);
-    let counts = |e: &crate::engine::vault::Entry| e.link.is_some() || e.kinds.iter().any(|k| !matches!(k, Kind::Ask | Kind::News));
+    // `#ask` entries and `#news` are not touches here: asking is what we check.
+    let counts = |e: &crate::engine::vault::Entry| e.is_touch() && !e.kinds.contains(&Kind::Ask);
     for entry in &c.ledger.entries {
         if !entry.kinds.contains(&Kind::Ask) {
             continue;

@@ -47,10 +47,10 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
     }
     let range = c.key_range("cadence").or_else(|| c.key_range("name")).unwrap_or_else(|| c.note.first_line());
     let message = format!(
-        "Get back in touch with {}: the last touch was {} ({last}) and you meant to be in touch every {} — a short hello needs no reason",
+        "Get back in touch with {}: the last touch was {} ({last}) and you meant to be in touch {} — a short hello needs no reason",
         c.name(),
         ago(last, c.today),
-        cadence,
+        cadence.every(),
     );
     let mut finding = c.in_own_note(Rule::OverdueTouch, range, message, Some(due));
     finding.identity = format!("{}|overdue", c.note.path);

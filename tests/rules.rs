@@ -1,0 +1,968 @@
+//! Fixture tests for every rule and every edge of the spec.
+//!
+//! A fixture is a small vault in one string: `//- /path` starts a file, and
+//! an annotation line `^^^ level: rule` marks a finding on the line above it,
+//! starting at the first caret's column (in characters). One caret marks the
+//! start only; several mark the exact range on that line. Annotation lines
+//! are removed before kith reads the file. The findings must match the
+//! annotations exactly: none missed, none extra.
+
+use kithkin::engine::analysis::analyze;
+use kithkin::engine::config::Config;
+use kithkin::engine::text::Encoding;
+use kithkin::engine::vault::{SourceFile, Vault};
+use kithkin::engine::{Date, names};
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
+struct Mark {
+    path: String,
+    line: u32,
+    col: u32,
+    end_col: Option<u32>,
+    level: String,
+    rule: String,
+}
+
+fn parse_fixture(fixture: &str) -> (Vec<(String, String)>, Vec<Mark>) {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut marks = Vec::new();
+    let mut line_no: u32 = 0;
+    for line in fixture.lines() {
+        if let Some(path) = line.strip_prefix("//- /") {
+            files.push((path.trim().to_string(), String::new()));
+            line_no = 0;
+            continue;
+        }
+        let Some((path, text)) = files.last_mut() else { continue };
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('^') && trimmed.contains(": ") {
+            let col = line.chars().take_while(|c| *c == ' ').count() as u32;
+            let carets = trimmed.chars().take_while(|c| *c == '^').count() as u32;
+            let (level, rule) = trimmed[carets as usize..].trim().split_once(": ").expect("level: rule");
+            marks.push(Mark {
+                path: path.clone(),
+                line: line_no - 1,
+                col,
+                end_col: (carets > 1).then_some(col + carets),
+                level: level.to_string(),
+                rule: rule.trim().to_string(),
+            });
+            continue;
+        }
+        text.push_str(line);
+        text.push('\n');
+        line_no += 1;
+    }
+    (files, marks)
+}
+
+fn vault_of(files: Vec<(String, String)>) -> Vault {
+    let config = files
+        .iter()
+        .find(|(p, _)| p == "kith.toml")
+        .map(|(_, t)| Config::parse(t).expect("fixture kith.toml parses"))
+        .unwrap_or_default();
+    let mut notes = Vec::new();
+    let mut others = Vec::new();
+    for (path, text) in files {
+        if names::is_markdown(&path) {
+            notes.push(SourceFile { path, text, origin: Default::default() });
+        } else {
+            others.push(path);
+        }
+    }
+    Vault::build(config, notes, others)
+}
+
+fn today(s: &str) -> Date {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+#[track_caller]
+fn check(today_s: &str, fixture: &str) {
+    let (files, mut expected) = parse_fixture(fixture);
+    let vault = vault_of(files);
+    let findings = analyze(&vault, today(today_s));
+    let mut actual: Vec<Mark> = Vec::new();
+    let mut messages = Vec::new();
+    for f in &findings {
+        let note = vault.by_path(&f.path).unwrap();
+        let start = note.lines.line_col(&note.text, f.range.start, Encoding::Chars);
+        let end = note.lines.line_col(&note.text, f.range.end, Encoding::Chars);
+        let mark = Mark {
+            path: f.path.clone(),
+            line: start.line,
+            col: start.col,
+            end_col: Some(if end.line == start.line { end.col } else { u32::MAX }),
+            level: f.level.name().to_string(),
+            rule: f.rule.name().to_string(),
+        };
+        messages.push(format!("{}:{}:{} {} {}", f.path, start.line + 1, start.col + 1, f.rule, f.message));
+        actual.push(mark);
+    }
+    // Marks with one caret do not check the end.
+    for a in &mut actual {
+        if let Some(e) = expected.iter().find(|e| e.path == a.path && e.line == a.line && e.col == a.col && e.rule == a.rule) {
+            if e.end_col.is_none() {
+                a.end_col = None;
+            }
+        }
+    }
+    expected.sort();
+    actual.sort();
+    assert_eq!(actual, expected, "\nfindings:\n{}\n", messages.join("\n"));
+}
+
+/// Messages of all findings, for checks on wording.
+fn messages(today_s: &str, fixture: &str) -> Vec<String> {
+    let (files, _) = parse_fixture(fixture);
+    let vault = vault_of(files);
+    analyze(&vault, today(today_s)).into_iter().map(|f| format!("{}: {}", f.rule, f.message)).collect()
+}
+
+#[test]
+fn missing_thanks_window_is_more_than_three_days() {
+    check(
+        "2026-11-30",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-27 #got Lent me a book
+- 2026-11-26 #got Introduced me to [[Max]]
+  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ warning: missing-thanks
+//- /people/max.md
+---
+type: contact
+---
+"##,
+    );
+}
+
+#[test]
+fn thanks_close_the_oldest_and_are_not_saved_up() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-10-01 #thanks Thanked before anything happened
+- 2026-10-02 #got Intro to Max
+- 2026-10-03 #got Reviewed my CV
+  ^ warning: missing-thanks
+- 2026-10-04 #thanks Card
+- 2026-10-05 #gave Reviewed her talk
+- 2026-10-05 #gave Shared a lead
+"##,
+    );
+}
+
+#[test]
+fn same_day_entries_count_in_file_order() {
+    // A newest-first log that puts the #thanks above the #got of the same
+    // day: the #thanks comes first and closes nothing.
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-02 #gave Coffee on me
+- 2026-11-01 #thanks Said thanks
+- 2026-11-01 #got Intro to Max
+  ^ warning: missing-thanks
+"##,
+    );
+}
+
+#[test]
+fn credit_before_debt_and_reciprocation_window() {
+    check(
+        "2026-12-01",
+        r##"
+//- /kith.toml
+reciprocate-within = "30d"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-09-01 #gave Reviewed her talk
+- 2026-09-02 #got Intro to Max
+- 2026-09-03 #thanks Card
+//- /people/tom.md
+---
+type: contact
+---
+- 2026-09-02 #got #thanks Intro to Beta
+- 2026-10-31 #got #thanks Lent me a camera
+  ^ warning: unreciprocated
+- 2026-11-01 #got #thanks Helped me move: not yet more than 30 days
+- 2026-11-01 #gave Returned the first favour
+"##,
+    );
+}
+
+#[test]
+fn several_tags_act_in_order() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-09-02 #got #thanks Intro to Max, thanked on the spot
+- 2026-09-05 #news #congrats New job, congratulated right away
+- 2026-09-06 #thanks #got Thanked first, then got a favour
+  ^ warning: missing-thanks
+"##,
+    );
+}
+
+#[test]
+fn congratulate_window_and_fifo() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-20 #news Promoted to Head of Design
+- 2026-11-23 #news Won an award
+  ^ warning: congratulate
+- 2026-11-24 #news Gave a keynote
+- 2026-11-25 #congrats Sent a note
+"##,
+    );
+}
+
+#[test]
+fn overdue_touch_cadence_snooze_and_placement() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+name: Jana Müller
+type: contact
+cadence: 2m
+^^^^^^^^^^^ warning: overdue-touch
+---
+- 2026-09-30 #met Coffee
+- 2026-11-24 #news Promoted
+//- /people/kai.md
+---
+type: contact
+cadence: 2m
+---
+- 2026-10-01 #met Exactly two months ago: not yet overdue
+//- /people/lea.md
+---
+type: contact
+name: Lea
+^^^^^^^^^ warning: overdue-touch
+---
+- 2026-09-01 #msg Default cadence is 90 days
+//- /people/mo.md
+---
+^^^ warning: overdue-touch
+type: contact
+---
+- 2026-08-01 #like Liked a post
+//- /people/snoozed.md
+---
+type: contact
+snooze: 2026-12-01
+---
+- 2026-01-01 #met Long ago, snoozed through today
+//- /people/never.md
+---
+type: contact
+---
+No touch at all: not reported.
+"##,
+    );
+}
+
+#[test]
+fn calendar_months_clamp_to_month_end() {
+    // 31 Aug + 1m = 30 Sep: reported on 1 Oct, not on 30 Sep.
+    let fixture = r##"
+//- /people/jana.md
+---
+type: contact
+cadence: 1m
+---
+- 2026-08-31 #met Coffee
+"##;
+    check("2026-09-30", fixture);
+    assert_eq!(messages("2026-10-01", fixture).len(), 1);
+}
+
+#[test]
+fn birthday_soon_window_and_leap_day() {
+    let fixture = r##"
+//- /people/jana.md
+---
+type: contact
+birthday: 1988-12-08
+^^^^^^^^^^^^^^^^^^^^ info: birthday-soon
+---
+//- /people/leap.md
+---
+type: contact
+birthday: --02-29
+---
+//- /people/far.md
+---
+type: contact
+birthday: --12-09
+---
+"##;
+    check("2026-12-01", fixture);
+    let leap = r##"
+//- /people/leap.md
+---
+type: contact
+birthday: --02-29
+^ info: birthday-soon
+---
+"##;
+    check("2027-02-21", leap);
+    check(
+        "2027-02-20",
+        r##"
+//- /people/leap.md
+---
+type: contact
+birthday: --02-29
+---
+"##,
+    );
+}
+
+#[test]
+fn follow_ups() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- [ ] 2026-11-30 Send the design-systems article
+  ^ warning: follow-up-due
+- [ ] 2026-12-01 Due today: not yet
+- [x] 2026-11-01 Done
+- [-] 2026-11-01 Cancelled
+- [>] 2026-11-02 Forwarded is still open
+  ^ warning: follow-up-due
+- [ ] Ask how the school start went
+//- /journal/notes.md
+- [ ] 2026-11-01 Tasks of ordinary notes are not follow-ups
+"##,
+    );
+}
+
+#[test]
+fn asks_must_say_how_and_not_come_out_of_silence() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+cadence: 1m
+---
+- 2026-08-01 #met Coffee
+- 2026-08-20 #ask Intro to Beta. HOW: forward my CV to Tom
+- 2026-11-20 #ask Feedback on my deck
+  ^ info: vague-ask
+  ^ info: ask-after-silence
+- 2026-11-25 #msg Sent the deck
+- 2026-11-26 #news New job
+- 2026-11-28 #ask Another ask. how: a 15-minute call
+//- /people/tom.md
+---
+type: contact
+---
+- 2026-11-01 #ask First ever contact is an ask. how: a call
+  ^ info: ask-after-silence
+"##,
+    );
+}
+
+#[test]
+fn ask_after_silence_ignores_same_day_and_other_asks() {
+    check(
+        "2026-12-01",
+        r##"
+//- /kith.toml
+[rules]
+vague-ask = "off"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #ask First
+  ^ info: ask-after-silence
+- 2026-11-10 #met Coffee the same day
+- 2026-11-10 #ask Second: a touch of the same day does not count
+  ^ info: ask-after-silence
+- 2026-11-20 #ask Third, touched 10 days ago
+"##,
+    );
+}
+
+#[test]
+fn front_matter_types_and_positions() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+name: [Jana]
+      ^^^^^^ error: front-matter
+aliases: [Jana M., 42, {x: y}]
+                       ^^^^^^ error: front-matter
+phone: +49 30 1234567
+cadence: every two months
+         ^^^^^^^^^^^^^^^^ error: front-matter
+birthday: April
+          ^^^^^ error: front-matter
+snooze: 2026-02-30
+        ^^^^^^^^^^ error: invalid-date
+org: 12
+email: true
+       ^^^^ error: front-matter
+kith:
+  ignore: [unreciprocated, no-such-rule]
+                           ^^^^^^^^^^^^ error: front-matter
+cadence: 2m
+^^^^^^^ error: front-matter
+---
+"##,
+    );
+}
+
+#[test]
+fn yaml_errors_are_placed_where_the_parser_stops() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/a.md
+---
+type: contact
+name: Jana
+  role: x
+      ^ error: front-matter
+---
+//- /people/b.md
+---
+type: contact
+name: "Jana
+---
+^^^ error: front-matter
+//- /people/c.md
+---
+type: contact
+- just a list
+  ^ error: front-matter
+---
+//- /people/d.md
+---
+^^^ error: front-matter
+type: contact
+no closing delimiter
+"##,
+    );
+}
+
+#[test]
+fn front_matter_must_be_a_mapping() {
+    check(
+        "2026-12-01",
+        r##"
+//- /notes/list.md
+---
+- a
+^ error: front-matter
+- b
+---
+//- /notes/empty.md
+---
+---
+Empty front matter is fine.
+"##,
+    );
+}
+
+#[test]
+fn key_typos_only_in_contact_notes() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+cadance: 2m
+^^^^^^^ warning: key-typo
+nmae: Jana
+^^^^ warning: key-typo
+Org: Acme
+birthdya: --12-31
+^ warning: key-typo
+tag: [x]
+^ warning: key-typo
+mail: jana@example.org
+^ warning: key-typo
+favourite-food: Ramen
+nm: two edits from a four-letter key is not a typo
+---
+//- /notes/plain.md
+---
+cadance: 2m
+---
+"##,
+    );
+}
+
+#[test]
+fn unknown_kinds_and_kind_aliases() {
+    check(
+        "2026-12-01",
+        r##"
+//- /kith.toml
+[kinds]
+coffee = "met"
+danke = "thanks"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-20 #got Intro to Max
+- 2026-11-21 #Danke Card
+- 2026-11-22 #COFFEE Catch-up
+- 2026-11-23 #thnaks Typo
+             ^^^^^^^ warning: unknown-kind
+- 2026-11-24 #cofee Typo of an alias
+             ^ warning: unknown-kind
+- 2026-11-25 #work #met Not a kind, not near one: ignored, not an entry
+- 2026-11-26 #mte #met One typo, one kind
+             ^ warning: unknown-kind
+- Some #thnaks in free text is nothing
+"##,
+    );
+}
+
+#[test]
+fn invalid_and_future_dates() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-02-30 #thanks Never counts
+  ^^^^^^^^^^ error: invalid-date
+- 2026-12-02 #met Tomorrow
+  ^ warning: future-entry
+- 2026-12-01 #met Today is fine
+- [ ] 2026-13-01 A task with an impossible date
+      ^ error: invalid-date
+- 2026-11-31 plain dated line
+  ^ error: invalid-date
+"##,
+    );
+}
+
+#[test]
+fn future_entries_take_no_part_in_the_ledger() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+- 2027-11-02 #thanks Typo in the year
+  ^ warning: future-entry
+"##,
+    );
+}
+
+#[test]
+fn links_resolve_by_path_file_name_name_and_alias() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+name: Jana Müller
+aliases: [J. M.]
+---
+//- /photos/face.png
+//- /templates/person.md
+//- /kith.toml
+exclude = ["templates/**"]
+//- /notes/links.md
+[[people/jana]] [[jana]] [[JANA MÜLLER]] [[Jana Müller]] [[j. m.]] [[Jana Müller|her]] [[Jana Müller#Log]]
+[[face.png]] [[photos/face.png]] [[person]] [[jana.md]] ![[face.png]] [[#Local heading]]
+[[Nobody]] and [[photo.jpg]]
+^^^^^^^^^^ warning: broken-link
+               ^^^^^^^^^^^^^ warning: broken-link
+`[[In code]]` is text.
+```
+[[In a fence]]
+```
+    [[Indented code]]
+"##,
+    );
+}
+
+#[test]
+fn entries_in_ordinary_notes_are_reported_there() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #met Coffee
+//- /journal/2026-11-20.md
+- #got [[Jana]] introduced me to Max
+- 2026-11-21 #thanks [[Jana]] card for the intro
+- 2026-11-22 #got [[Jana]] reviewed my deck
+  ^ warning: missing-thanks
+- #met [[Nobody Known]]
+       ^ warning: broken-link
+//- /notes/undated.md
+- #got [[Jana]] no date anywhere: not an entry
+//- /notes/dated.md
+---
+date: 2026-11-10
+---
+- #ask [[Jana]] for an intro
+  ^ info: vague-ask
+"##,
+    );
+}
+
+#[test]
+fn links_in_contact_notes_never_create_entries() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #got Intro to [[Max]]
+  ^ warning: missing-thanks
+//- /people/max.md
+---
+type: contact
+---
+"##,
+    );
+}
+
+#[test]
+fn future_entries_in_ordinary_notes() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+//- /journal/2026-12-24.md
+- #gift [[Jana]] Christmas present
+  ^ warning: future-entry
+- #gift [[Not a contact]] nothing
+        ^ warning: broken-link
+"##,
+    );
+}
+
+#[test]
+fn suppressions() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #got Intro <!-- kith-ignore: missing-thanks, no-such-rule -->
+<!-- kith-ignore: missing-thanks -->
+- 2026-11-02 #got Another
+- 2026-11-03 #got A third
+  ^ warning: missing-thanks
+```
+<!-- kith-ignore: broken-link -->
+```
+- 2026-11-04 #ask No how <!-- kith-ignore: missing-thanks -->
+  ^ info: vague-ask
+//- /people/tom.md
+---
+type: contact
+kith:
+  ignore: [missing-thanks, vague-ask]
+---
+- 2026-11-01 #got Intro
+//- /journal/2026-11-05.md
+- #got [[Tom]] lent me his camera
+- #ask [[Tom]] intro to Beta
+"##,
+    );
+}
+
+#[test]
+fn ignore_in_an_ordinary_note_covers_findings_placed_in_it() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+//- /journal/2026-11-05.md
+---
+kith:
+  ignore: [missing-thanks, broken-link]
+---
+- #got [[Jana]] lent me her camera
+[[Nobody]]
+"##,
+    );
+}
+
+#[test]
+fn rules_levels_and_off() {
+    check(
+        "2026-12-01",
+        r##"
+//- /kith.toml
+[rules]
+missing-thanks = "error"
+vague-ask = "hint"
+ask-after-silence = "off"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #got Intro
+  ^ error: missing-thanks
+- 2026-11-02 #ask Something
+  ^ hint: vague-ask
+"##,
+    );
+}
+
+#[test]
+fn duplicate_contacts_on_name_alias_and_file_name() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+name: Jana Müller
+      ^^^^^^^^^^^ warning: duplicate-contact
+aliases: [Jana]
+          ^^^^ warning: duplicate-contact
+---
+//- /work/jana-m.md
+---
+type: contact
+name: "JANA MU\u0308LLER"
+      ^ warning: duplicate-contact
+---
+//- /people/Jana.md
+---
+^^^ warning: duplicate-contact
+type: contact
+---
+//- /notes/Jana Müller.md
+An ordinary note with the same name is no duplicate contact.
+"##,
+    );
+}
+
+#[test]
+fn contact_detection() {
+    check(
+        "2026-12-01",
+        r##"
+//- /kith.toml
+contacts = ["people/**"]
+//- /people/by-glob.md
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+//- /notes/by-type.md
+---
+type: Person
+---
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+//- /notes/by-tag.md
+---
+tags: ["#People", other]
+---
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+//- /notes/nested-tag.md
+---
+tags: [people/work]
+---
+- 2026-11-01 #got Not a contact note, and no link: nothing
+//- /notes/by-tag-string.md
+---
+tags: contact
+---
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+"##,
+    );
+}
+
+#[test]
+fn entries_only_outside_quotes_and_code_at_any_depth() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+* 2026-11-01 #got Star marker
+  ^ warning: missing-thanks
+1. 2026-11-02 #got Ordered marker
+   ^ warning: missing-thanks
+- Meetings
+  - 2026-11-03 #got Nested
+    ^ warning: missing-thanks
+> - 2026-11-04 #got Quoted: not an entry
+```
+- 2026-11-05 #got Fenced: not an entry
+```
+- `2026-11-06` #got Date in code: not an entry
+"##,
+    );
+}
+
+#[test]
+fn mentions_are_touches_when_enabled() {
+    let fixture = |flag: &str| {
+        format!(
+            r##"
+//- /kith.toml
+mentions-are-touches = {flag}
+//- /people/jana.md
+---
+type: contact
+cadence: 1m
+---
+- 2026-09-01 #met Coffee
+//- /journal/2026-11-20.md
+Saw [[Jana]] at the meetup.
+//- /people/tom.md
+---
+type: contact
+cadence: 1m
+---
+- 2026-09-01 #met Coffee
+//- /journal/2026-11-21.md
+- [ ] call [[Tom]]
+> [[Tom]] quoted
+![[Tom]]
+"##
+        )
+    };
+    let off = messages("2026-12-01", &fixture("false"));
+    assert_eq!(off.iter().filter(|m| m.starts_with("overdue-touch")).count(), 2, "{off:?}");
+    let on = messages("2026-12-01", &fixture("true"));
+    let overdue: Vec<_> = on.iter().filter(|m| m.starts_with("overdue-touch")).collect();
+    assert_eq!(overdue.len(), 1, "{on:?}");
+    assert!(overdue[0].contains("tom"), "{on:?}");
+}
+
+#[test]
+fn positions_count_characters_after_umlauts_and_emoji() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jörg.md
+---
+type: contact
+name: Jörg 😀 Weiß
+---
+Jörg 😀 sagt: [[Nobödy 🎨]] und [[Jörg 😀 Weiß]]
+             ^^^^^^^^^^^^ warning: broken-link
+"##,
+    );
+}
+
+#[test]
+fn crlf_lone_cr_and_bom() {
+    let text = "\u{feff}---\r\ntype: contact\r\n---\r\n- 2026-11-01 #got Intro\r- 2026-11-02 #thnaks x\r\n";
+    let vault = Vault::build(
+        Config::default(),
+        vec![SourceFile { path: "people/j.md".into(), text: text.into(), origin: Default::default() }],
+        vec![],
+    );
+    let findings = analyze(&vault, today("2026-12-01"));
+    let note = vault.by_path("people/j.md").unwrap();
+    let at: Vec<(String, u32, u32)> = findings
+        .iter()
+        .map(|f| {
+            let lc = note.lines.line_col(&note.text, f.range.start, Encoding::Chars);
+            (f.rule.name().to_string(), lc.line, lc.col)
+        })
+        .collect();
+    assert_eq!(
+        at,
+        vec![("missing-thanks".to_string(), 3, 2), ("unknown-kind".to_string(), 4, 13)],
+        "{findings:#?}"
+    );
+}
+
+#[test]
+fn messages_are_warm_and_concrete() {
+    let all = messages(
+        "2026-11-20",
+        r##"
+//- /people/jana.md
+---
+type: contact
+name: Jana Müller
+---
+- 2026-11-15 #got Introduced me to [[Max Mustermann]]
+- 2026-11-10 #news Promoted to Head of Design
+//- /people/max.md
+---
+type: contact
+name: Max Mustermann
+---
+"##,
+    );
+    assert!(
+        all.contains(&"missing-thanks: Thank Jana Müller for “Introduced me to Max Mustermann” — received 5 days ago".to_string()),
+        "{all:#?}"
+    );
+    assert!(all.iter().any(|m| m.starts_with("congratulate: Congratulate Jana Müller on “Promoted to Head of Design”")));
+}
