@@ -88,7 +88,8 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     if args.statistics {
         write_statistics(&findings, args.format, &mut buffer)?;
     } else {
-        format::write(args.format, &report, Style { color }, &mut buffer)?;
+        let style = Style { color, path_prefix: format::path_prefix(&root.root) };
+        format::write(args.format, &report, style, &mut buffer)?;
     }
     match &args.output_file {
         Some(file) => std::fs::write(file, &buffer).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?,
@@ -126,6 +127,9 @@ fn write_statistics(findings: &[Finding], format: Format, out: &mut Vec<u8>) -> 
     }
     for (rule, count, level) in &rows {
         writeln!(out, "{count:>5}  {:<18} {:<8} {}", rule.name(), level.name(), rule.summary())?;
+    }
+    if rows.is_empty() {
+        return writeln!(out, "No findings: nothing needs a gesture today.");
     }
     let total: usize = rows.iter().map(|r| r.1).sum();
     writeln!(out, "{total:>5}  in all")

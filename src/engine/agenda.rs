@@ -137,8 +137,8 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
             let id = vault.id(&contact.path)?;
             let ctx = ContactCtx::new(vault, id, today)?;
             let cadence = ctx.note.front.cadence.unwrap_or(vault.config.default_cadence);
-            let last = ctx.ledger.last_touch.map_or_else(String::new, |d| format!("last touch {}, ", ago(d, today)));
-            ("get back in touch".to_string(), format!("{last}meant to be every {cadence}"))
+            let last = ctx.ledger.last_touch.map_or_else(String::new, |d| format!("last touch {}; ", ago(d, today)));
+            ("get back in touch".to_string(), format!("{last}you meant {}", cadence.every()))
         }
         _ => return None,
     };

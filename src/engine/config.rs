@@ -64,16 +64,10 @@ pub struct ConfigError {
 }
 
 /// Gitignore-style globs on `/`-separated vault-relative paths.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Globs {
     pub patterns: Vec<String>,
     matcher: Option<Gitignore>,
-}
-
-impl Default for Globs {
-    fn default() -> Globs {
-        Globs { patterns: Vec::new(), matcher: None }
-    }
 }
 
 impl Globs {
@@ -127,17 +121,13 @@ impl Config {
             return dir.trim_matches('/').to_string();
         }
         if let Some(first) = self.contacts.patterns.first() {
-            let fixed: Vec<&str> = first
+            // `people/**` gives `people`; `people/*.md` gives `people`.
+            let dir = first
                 .trim_start_matches('/')
                 .split('/')
                 .take_while(|seg| !seg.contains(['*', '?', '[', '{']))
-                .collect();
-            // `people/**` gives `people`; `people/*.md` gives `people`.
-            let dir = if first.ends_with('/') || fixed.len() == first.trim_start_matches('/').split('/').count() {
-                fixed.join("/")
-            } else {
-                fixed.join("/")
-            };
+                .collect::<Vec<_>>()
+                .join("/");
             if !dir.is_empty() {
                 return dir;
             }
@@ -147,17 +137,11 @@ impl Config {
 
     /// Parses `kith.toml`. The first problem found is returned.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
-        let table: toml::Spanned<toml::Table> = toml::from_str(text).map_err(|e| ConfigError {
-            message: e.message().trim_end().to_string(),
-            range: e.span().unwrap_or(0..0),
-        })?;
-        // `toml::Table` drops spans; re-read with spans for precise errors.
         let spanned: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> =
             toml::from_str(text).map_err(|e| ConfigError {
                 message: e.message().trim_end().to_string(),
                 range: e.span().unwrap_or(0..0),
             })?;
-        drop(table);
         let mut config = Config::default();
         for (key, value) in &spanned {
             let err = |message: String| ConfigError { message, range: value.span() };
@@ -209,8 +193,6 @@ impl Config {
                 }
                 "kinds" => {
                     let table = value.get_ref().as_table().ok_or_else(|| err("`kinds` must be a table: [kinds] with lines like coffee = \"met\"".into()))?;
-                    let inner: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>> =
-                        toml::Value::Table(table.clone()).try_into().unwrap_or_default();
                     for (name, _) in table {
                         let value_span = sub_span(text, value.span(), name).unwrap_or(value.span());
                         let target = table.get(name).and_then(|v| v.as_str());
@@ -224,7 +206,6 @@ impl Config {
                         })?;
                         config.kinds.insert(name.trim_start_matches('#').to_lowercase(), kind);
                     }
-                    drop(inner);
                 }
                 "rules" => {
                     let table = value.get_ref().as_table().ok_or_else(|| err("`rules` must be a table: [rules] with lines like vague-ask = \"hint\"".into()))?;

@@ -1,11 +1,23 @@
-//! Output formats of `kith lint`.
+//! Output formats of `kith lint`: one file each, all reading one [`Report`].
+//!
+//! Formats for people (`human`, `concise`) and for scripts (`json`) print
+//! vault-relative paths, as the spec says. Formats that CI systems read
+//! (`github`, `sarif`, `junit`, `gitlab`) put [`Style::path_prefix`] before
+//! them, because those systems look files up from the repository root.
 
 mod concise;
+mod github;
+mod gitlab;
+mod human;
 mod json;
+mod junit;
+mod sarif;
 
-use super::report::Report;
+use super::report::{Located, Report};
 use clap::ValueEnum;
+use std::borrow::Cow;
 use std::io::Write;
+use std::path::Path;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Format {
@@ -27,18 +39,83 @@ pub enum Format {
 }
 
 /// Options that change how findings are printed.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Style {
+    /// Colour human output; the caller decides (a terminal, no NO_COLOR).
     pub color: bool,
+    /// The vault's folder relative to the working directory, with `/` and a
+    /// trailing `/`, or empty. See [`path_prefix`].
+    pub path_prefix: String,
 }
 
 pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
     match format {
+        Format::Human => human::write(report, &style, out),
         Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
-        Format::Human | Format::Github | Format::Sarif | Format::Junit | Format::Gitlab => {
-            let _ = style;
-            concise::write(report, out)
-        }
+        Format::Github => github::write(report, &style.path_prefix, out),
+        Format::Sarif => sarif::write(report, &style.path_prefix, out),
+        Format::Junit => junit::write(report, &style.path_prefix, out),
+        Format::Gitlab => gitlab::write(report, &style.path_prefix, out),
+    }
+}
+
+/// Where the vault lies below the working directory, as a `/`-separated
+/// prefix for vault-relative paths ("notes/" for a vault in `./notes`).
+///
+/// CI runs kith from the repository root, and GitHub and GitLab attach an
+/// annotation only to a path relative to that root; a vault in a subfolder
+/// would otherwise annotate files that do not exist. When the vault is not
+/// below the working directory, no prefix beats a `../` path that no CI
+/// system resolves.
+pub fn path_prefix(vault_root: &Path) -> String {
+    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else { return String::new() };
+    let root = std::fs::canonicalize(vault_root).unwrap_or_else(|_| vault_root.to_path_buf());
+    let Ok(below) = root.strip_prefix(&cwd) else { return String::new() };
+    let mut prefix = String::new();
+    for part in below.components() {
+        prefix.push_str(&part.as_os_str().to_string_lossy());
+        prefix.push('/');
+    }
+    prefix
+}
+
+/// A finding's end line and column, never before its start: code scanning
+/// rejects a whole upload for one region that ends before it begins.
+fn end_of(l: &Located) -> (usize, usize) {
+    (l.end_line, l.end_column).max((l.line, l.column))
+}
+
+/// Text made safe for a terminal: a control character in a note or a file
+/// name (an ESC can restyle or clear the reader's screen) becomes a visible
+/// stand-in of the same UTF-8 length, so byte offsets into it still hold.
+fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| {
+            if !unsafe_char(c) {
+                c
+            } else if c.len_utf8() == 1 {
+                '?'
+            } else {
+                '·'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn printable_keeps_byte_offsets() {
+        let text = "a\u{1b}[2Jb\u{9b}c\td\r\n";
+        let shown = printable(text);
+        assert_eq!(shown, "a?[2Jb·c\td\r\n");
+        assert_eq!(shown.len(), text.len());
     }
 }

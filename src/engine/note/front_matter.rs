@@ -74,19 +74,29 @@ impl FrontMatter {
     }
 }
 
-/// Where the front matter is: `(block, content, closing)`, or `Err(opening
-/// line)` when an opening `---` is never closed.
-pub fn locate(text: &str, start: usize) -> Result<Option<(Range<usize>, Range<usize>, Range<usize>)>, Range<usize>> {
+/// Where the front matter stands.
+pub struct Located {
+    /// From the opening `---` to the end of the closing line.
+    pub block: Range<usize>,
+    /// The YAML between the delimiters.
+    pub content: Range<usize>,
+    /// The closing line.
+    pub closing: Range<usize>,
+}
+
+/// Where the front matter is, or `Err(opening line)` when an opening `---`
+/// is never closed.
+pub fn locate(text: &str, start: usize) -> Result<Option<Located>, Range<usize>> {
     let mut lines = LineIter { text, pos: start };
     let Some((first, _)) = lines.next() else { return Ok(None) };
     if text[first.clone()].trim_end_matches([' ', '\t']) != "---" {
         return Ok(None);
     }
     let content_start = lines.pos;
-    while let Some((line, next)) = lines.next() {
+    for (line, next) in lines {
         let trimmed = text[line.clone()].trim_end_matches([' ', '\t']);
         if trimmed == "---" || trimmed == "..." {
-            return Ok(Some((first.start..next, content_start..line.start, line)));
+            return Ok(Some(Located { block: first.start..next, content: content_start..line.start, closing: line }));
         }
     }
     Err(first)
@@ -120,7 +130,7 @@ impl Iterator for LineIter<'_> {
 /// to `problems` with absolute byte ranges; the body starts at the returned offset.
 pub fn parse(text: &str, start: usize, is_contact_path: bool, problems: &mut Vec<Problem>) -> (FrontMatter, usize) {
     let mut fm = FrontMatter::default();
-    let (block, content, closing) = match locate(text, start) {
+    let Located { block, content, closing } = match locate(text, start) {
         Ok(Some(found)) => found,
         Ok(None) => return (fm, start),
         Err(opening) => {

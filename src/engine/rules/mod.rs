@@ -184,10 +184,18 @@ impl<'a> ContactCtx<'a> {
     /// The entry's own words, links shown as their text: "Introduced me to Max Mustermann".
     pub fn entry_words(&self, entry: &Entry) -> String {
         let note = self.entry_note(entry);
-        match note.items.get(entry.item) {
-            Some(item) => plain_words(note.slice(item.rest..item.first_line.end.max(item.rest))),
-            None => String::new(),
+        let Some(item) = note.items.get(entry.item) else { return String::new() };
+        let mut words = note.slice(item.rest..item.first_line.end.max(item.rest));
+        // In a journal, `- #got [[Jana]] introduced me to Max` is about Jana:
+        // her own name in front is not part of what happened.
+        if entry.note != self.id {
+            if let Some(link) = item.links.clone().map(|l| &note.links[l]).next() {
+                if link.range.start == item.rest {
+                    words = note.slice(link.range.end..item.first_line.end.max(link.range.end));
+                }
+            }
         }
+        plain_words(words)
     }
 
     /// A finding about this contact at an entry.
