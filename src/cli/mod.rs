@@ -2,8 +2,12 @@
 //! print, choose the exit code. Exit codes: 0 nothing at the fail level,
 //! 1 something is, 2 usage, configuration or IO errors.
 
+mod agenda;
 pub mod format;
+mod ledger;
 mod lint;
+mod log;
+mod new;
 pub mod report;
 mod rule;
 
@@ -33,6 +37,18 @@ pub enum Command {
     Rule(rule::RuleArgs),
     /// Run the language server on stdin/stdout.
     Lsp(LspArgs),
+    /// What needs doing, by person, most urgent first.
+    ///
+    /// Thank-yous owed, congratulations owed, follow-ups due, overdue touches,
+    /// favours to return, birthdays coming up and asks that need a `how:`.
+    /// `snooze:` hides only the overdue touch: what you owe stays listed.
+    Agenda(agenda::AgendaArgs),
+    /// Favours given and received, balance, last touch and next due per contact.
+    Ledger(ledger::LedgerArgs),
+    /// Add one entry to a contact's log.
+    Log(log::LogArgs),
+    /// Create a contact note from the template.
+    New(new::NewArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -87,6 +103,10 @@ pub fn main() -> ExitCode {
         Command::Lint(args) => lint::run(args),
         Command::Rule(args) => rule::run(args),
         Command::Lsp(_) => crate::lsp::run(),
+        Command::Agenda(args) => agenda::run(args),
+        Command::Ledger(args) => ledger::run(args),
+        Command::Log(args) => log::run(args),
+        Command::New(args) => new::run(args),
     };
     match result {
         Ok(code) => code,

@@ -127,12 +127,17 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
     let (action, reason) = match f.rule {
         Rule::MissingThanks => (format!("say thanks for {}", quoted_or(&words, "the favour")), when("received")),
         Rule::Congratulate => (format!("congratulate on {}", quoted_or(&words, "their news")), when("news from")),
-        Rule::FollowUpDue => (format!("follow up: {}", quoted_or(&words, "the open task")), format!("was due {}", ago(due, today))),
+        Rule::FollowUpDue => {
+            (format!("follow up: {}", quoted_or(&words, "the open task")), format!("was due {}", ago(due, today)))
+        }
         Rule::Unreciprocated => (
             format!("return the favour for {}", quoted_or(&words, "their help")),
             format!("{}, nothing given back since", when("received")),
         ),
-        Rule::VagueAsk => (format!("say exactly how they can help with {}", quoted_or(&words, "your ask")), "add `how: …`".to_string()),
+        Rule::VagueAsk => (
+            format!("say exactly how they can help with {}", quoted_or(&words, "your ask")),
+            "add `how: …`".to_string(),
+        ),
         Rule::OverdueTouch => {
             let id = vault.id(&contact.path)?;
             let ctx = ContactCtx::new(vault, id, today)?;
@@ -142,41 +147,30 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
         }
         _ => return None,
     };
-    Some(item_at(note, f.rule, f.level, &contact.name, &contact.path, f.range.clone(), due, f.message.clone(), action, reason, f.identity.clone()))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn item_at(
-    note: &Note,
-    rule: Rule,
-    level: Level,
-    contact: &str,
-    contact_path: &str,
-    range: Range<usize>,
-    due: Date,
-    message: String,
-    action: String,
-    reason: String,
-    identity: String,
-) -> AgendaItem {
-    let at = note.lines.line_col(&note.text, range.start, Encoding::Chars);
-    AgendaItem {
-        contact: contact.to_string(),
-        contact_path: contact_path.to_string(),
+    let (line, column) = position(note, f.range.start);
+    Some(AgendaItem {
+        contact: contact.name.clone(),
+        contact_path: contact.path.clone(),
         path: note.path.clone(),
-        line: at.line as usize + 1,
-        column: at.col as usize + 1,
-        rule: rule.name().to_string(),
-        level: level.name().to_string(),
+        line,
+        column,
+        rule: f.rule.name().to_string(),
+        level: f.level.name().to_string(),
         due: due.to_string(),
-        message,
+        message: f.message.clone(),
         action,
         reason,
-        range,
-        identity,
+        range: f.range.clone(),
+        identity: f.identity.clone(),
         due_date: due,
         birthday: None,
-    }
+    })
+}
+
+/// 1-based line and column (in characters) of an offset.
+fn position(note: &Note, offset: usize) -> (usize, usize) {
+    let at = note.lines.line_col(&note.text, offset, Encoding::Chars);
+    (at.line as usize + 1, at.col as usize + 1)
 }
 
 /// A birthday on or before `horizon`, unless `birthday-soon` is off or
@@ -206,12 +200,25 @@ fn birthday(vault: &Vault, note: &Note, today: Date, horizon: Date) -> Option<Ag
         short_day(next)
     );
     let reason = format!("{}, {}{turning}", short_day(next), relative(next, today));
-    // The identity leaves out the year: a calendar repeats the same event.
-    let identity = format!("{}|birthday", note.path);
-    let mut item =
-        item_at(note, rule, level, name, &note.path, range, next, message, "wish a happy birthday".into(), reason, identity);
-    item.birthday = Some(birthday);
-    Some(item)
+    let (line, column) = position(note, range.start);
+    Some(AgendaItem {
+        contact: name.to_string(),
+        contact_path: note.path.clone(),
+        path: note.path.clone(),
+        line,
+        column,
+        rule: rule.name().to_string(),
+        level: level.name().to_string(),
+        due: next.to_string(),
+        message,
+        action: "wish a happy birthday".into(),
+        reason,
+        range,
+        // The identity leaves out the year: a calendar repeats the same event.
+        identity: format!("{}|birthday", note.path),
+        due_date: next,
+        birthday: Some(birthday),
+    })
 }
 
 /// Open follow-ups due from today to `horizon`; `follow-up-due` reports
@@ -230,11 +237,25 @@ fn upcoming_follow_ups(vault: &Vault, note: &Note, today: Date, horizon: Date) -
             }
             let words = plain_words(note.slice(i.rest..i.first_line.end.max(i.rest)));
             let shown = quoted_or(&words, "the open task");
-            let message = format!("Follow up with {name}: {shown} is due {due} ({})", relative(due, today));
-            let reason = format!("due {}", relative(due, today));
-            // The same identity as the `follow-up-due` finding it becomes.
-            let identity = format!("{}|{}", note.path, note.slice(i.first_line.clone()).trim());
-            Some(item_at(note, rule, level, name, &note.path, i.first_line.clone(), due, message, format!("follow up: {shown}"), reason, identity))
+            let (line, column) = position(note, i.first_line.start);
+            Some(AgendaItem {
+                contact: name.to_string(),
+                contact_path: note.path.clone(),
+                path: note.path.clone(),
+                line,
+                column,
+                rule: rule.name().to_string(),
+                level: level.name().to_string(),
+                due: due.to_string(),
+                message: format!("Follow up with {name}: {shown} is due {due} ({})", relative(due, today)),
+                action: format!("follow up: {shown}"),
+                reason: format!("due {}", relative(due, today)),
+                range: i.first_line.clone(),
+                // The same identity as the `follow-up-due` finding it becomes.
+                identity: format!("{}|{}", note.path, note.slice(i.first_line.clone()).trim()),
+                due_date: due,
+                birthday: None,
+            })
         })
         .collect()
 }
@@ -253,7 +274,11 @@ mod tests {
     fn vault(config: &str, files: &[(&str, &str)]) -> Vault {
         let files = files
             .iter()
-            .map(|(path, text)| SourceFile { path: path.to_string(), text: text.to_string(), origin: Origin::default() })
+            .map(|(path, text)| SourceFile {
+                path: path.to_string(),
+                text: text.to_string(),
+                origin: Origin::default(),
+            })
             .collect();
         Vault::build(Config::parse(config).unwrap(), files, Vec::new())
     }
@@ -276,7 +301,10 @@ mod tests {
             "",
             &[
                 ("people/jana.md", JANA),
-                ("people/max.md", "---\ntype: contact\nname: Max\n---\n- 2026-05-01 #ask A favour\n- 2026-11-28 #got Lent me his camera\n"),
+                (
+                    "people/max.md",
+                    "---\ntype: contact\nname: Max\n---\n- 2026-05-01 #ask A favour\n- 2026-11-28 #got Lent me his camera\n",
+                ),
                 ("people/snoozed.md", "---\ntype: contact\nsnooze: 2027-01-01\n---\n- 2025-01-01 #met Lunch\n"),
                 ("people/fine.md", "---\ntype: contact\n---\n- 2026-11-30 #met Coffee\n"),
                 ("people/late.md", "---\ntype: contact\n---\n- 2026-01-01 #met Coffee\n"),
@@ -317,7 +345,13 @@ mod tests {
             - 2026-11-20 #got Help <!-- kith-ignore: missing-thanks -->\n- 2026-11-21 #ask Thing\n- 2026-11-22 #news Baby\n";
         let v = vault("[rules]\ncongratulate = \"hint\"\n", &[("people/a.md", text)]);
         assert!(agenda(&v, d("2026-12-01"), 7).is_empty(), "{:?}", rows(&agenda(&v, d("2026-12-01"), 7)));
-        let v = vault("[rules]\nbirthday-soon = \"off\"\n", &[("people/b.md", "---\ntype: contact\nbirthday: --12-02\n---\n")]);
+        let v = vault(
+            "[rules]\nbirthday-soon = \"off\"\n",
+            &[(
+                "people/b.md",
+                "---\ntype: contact\nbirthday: --12-02\n---\n- [ ] 2026-12-02 Call <!-- kith-ignore: follow-up-due -->\n",
+            )],
+        );
         assert!(agenda(&v, d("2026-12-01"), 7).is_empty());
     }
 
@@ -325,7 +359,10 @@ mod tests {
     fn snooze_hides_only_the_overdue_touch() {
         let v = vault(
             "",
-            &[("people/s.md", "---\ntype: contact\nsnooze: 2027-01-01\n---\n- 2025-01-01 #met Lunch\n- 2026-11-01 #news Award\n")],
+            &[(
+                "people/s.md",
+                "---\ntype: contact\nsnooze: 2027-01-01\n---\n- 2025-01-01 #met Lunch\n- 2026-11-01 #news Award\n",
+            )],
         );
         let items = agenda(&v, d("2026-12-01"), 7);
         assert_eq!(rows(&items), ["s congratulate people/s.md:6 2026-11-08"]);

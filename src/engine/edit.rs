@@ -64,12 +64,22 @@ fn dated_entries(note: &Note) -> Vec<(&Item, Date)> {
         .collect()
 }
 
-/// The order of a note's log: by its first and last dated entries; a log
-/// of one entry or of one date reads newest first, as the spec's example.
+/// The order of a note's log; a log of one entry or of one date reads
+/// newest first, as the spec's example.
 pub fn log_order(note: &Note) -> Option<LogOrder> {
     let entries = dated_entries(note);
-    let (first, last) = (entries.first()?, entries.last()?);
-    Some(if first.1 < last.1 { LogOrder::OldestFirst } else { LogOrder::NewestFirst })
+    entries.first()?;
+    // The majority of neighbouring pairs decides, so one misplaced or
+    // mistyped date does not turn the log around.
+    let (mut up, mut down) = (0, 0);
+    for pair in entries.windows(2) {
+        match pair[0].1.cmp(&pair[1].1) {
+            std::cmp::Ordering::Less => up += 1,
+            std::cmp::Ordering::Greater => down += 1,
+            std::cmp::Ordering::Equal => {}
+        }
+    }
+    Some(if up > down { LogOrder::OldestFirst } else { LogOrder::NewestFirst })
 }
 
 /// The text of one entry line, without the list marker.

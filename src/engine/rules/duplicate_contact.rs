@@ -45,12 +45,17 @@ fn check(vault: &Vault, out: &mut Vec<Finding>) {
                     None => note.first_line(),
                 },
             };
+            // Name a few others, not all: a common alias may be shared by hundreds.
             let others: Vec<&str> = paths.iter().copied().filter(|p| *p != note.path).collect();
+            let others = match others.len() {
+                0..=3 => others.join(", "),
+                n => format!("{} and {} more", others[..2].join(", "), n - 2),
+            };
             let shown = note.slice(range.clone()).trim().trim_matches(['"', '\'']).to_string();
             let shown = if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
             let message = format!(
                 "“{shown}” also names {} — links to [[{shown}]] go to {}; give each person a distinct name, or merge the notes",
-                others.join(", "),
+                others,
                 winner
             );
             out.push(Finding {

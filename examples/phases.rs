@@ -1,0 +1,37 @@
+//! Times each phase of `kith lint` on a vault, for profiling:
+//!
+//!     cargo run --release --example phases -- VAULT [YYYY-MM-DD]
+
+use kithkin::engine::analysis;
+use std::time::Instant;
+
+fn main() {
+    let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: phases VAULT [DATE]"));
+    let today = std::env::args()
+        .nth(2)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let t = Instant::now();
+    let found = kithkin::io::find_root(&root).expect("vault");
+    let config = kithkin::io::load_config(&found).expect("config");
+    let walk = kithkin::io::walk::walk(&found.root, &config);
+    eprintln!("walk      {:>8.1} ms  ({} notes)", t.elapsed().as_secs_f64() * 1e3, walk.notes.len());
+    let t = Instant::now();
+    let (vault, _) = kithkin::io::load_vault(&found.root, config);
+    eprintln!("load      {:>8.1} ms  (walk + read + parse + index)", t.elapsed().as_secs_f64() * 1e3);
+    let t = Instant::now();
+    let findings = analysis::analyze(&vault, today);
+    eprintln!("analyze   {:>8.1} ms  ({} findings)", t.elapsed().as_secs_f64() * 1e3, findings.len());
+    let t = Instant::now();
+    let report = kithkin::cli::report::Report::new(&vault, &findings);
+    eprintln!("locate    {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    let t = Instant::now();
+    let mut out = Vec::new();
+    kithkin::cli::format::write(kithkin::cli::format::Format::Json, &report, Default::default(), &mut out).unwrap();
+    eprintln!("json      {:>8.1} ms  ({} bytes)", t.elapsed().as_secs_f64() * 1e3, out.len());
+    let t = Instant::now();
+    drop(report);
+    drop(findings);
+    drop(vault);
+    eprintln!("drop      {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+}

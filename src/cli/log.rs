@@ -1,0 +1,288 @@
+//! `kith log`: add one entry to a contact's log, where the log's order puts
+//! it, changing nothing else in the file.
+
+use super::agenda::{Opened, open_vault};
+use super::{UsageError, parse_today, today_or_local};
+use crate::engine::date::Date;
+use crate::engine::edit::{TextEdit, entry_text, log_entry};
+use crate::engine::kinds::Kind;
+use crate::engine::names::{self, fold};
+use crate::engine::note::{Note, Origin};
+use crate::engine::text::LineIndex;
+use crate::engine::typo;
+use crate::engine::vault::{NoteId, Vault};
+use crate::io::write::{self, Original};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+#[derive(clap::Args, Debug)]
+pub struct LogArgs {
+    /// The vault, or a folder in it [default: the current folder].
+    #[arg(long, value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// The entry's date (YYYY-MM-DD) [default: today].
+    #[arg(long, value_parser = parse_today)]
+    pub date: Option<Date>,
+    /// Today (YYYY-MM-DD) [default: the local date]; entries after today are refused.
+    #[arg(long, env = "KITH_TODAY", value_parser = parse_today)]
+    pub today: Option<Date>,
+    /// The contact: a name, an alias or a file name, any case; a unique start is enough.
+    pub contact: String,
+    /// The kind: gave, got, thanks, ask, news, congrats, met, call, msg, like,
+    /// gift, or a `[kinds]` alias; several joined by commas (`met,gave`).
+    pub kind: String,
+    /// What happened, in your words (after `--` when it starts with `-`).
+    pub text: Vec<String>,
+}
+
+pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
+    let today = today_or_local(args.today);
+    let date = args.date.unwrap_or(today);
+    if date > today {
+        return Err(UsageError(format!(
+            "{date} is after today ({today}): log a gesture once it has happened — for a plan, add a follow-up task like `- [ ] {date} …`"
+        )));
+    }
+    let words = args.text.join(" ");
+    if words.contains(['\n', '\r']) {
+        return Err(UsageError("the text must be one line: an entry is one list item".into()));
+    }
+    if words.trim_start().starts_with('#') {
+        return Err(UsageError(format!(
+            "the text starts with a tag, which kith would read as a kind: give kinds as KIND, joined by commas (`met,gave`), and start the text with a word (`{}`)",
+            words.trim()
+        )));
+    }
+    let path = super::path_or_cwd(args.vault);
+    let Opened { root, vault, errors } = open_vault(&path)?;
+    for error in &errors {
+        eprintln!("kith: warning: cannot read {error}");
+    }
+    let tags = kinds(&vault, &args.kind)?;
+    let id = match find_contact(&vault, &args.contact) {
+        Found::One(id) => id,
+        Found::Many(ids) => {
+            return Err(UsageError(format!(
+                "“{}” could be more than one contact — give more of the name:\n{}",
+                args.contact,
+                list(&vault, &ids)
+            )));
+        }
+        Found::None(near) => {
+            let hint = if near.is_empty() {
+                " — `kith ledger` lists your contacts, `kith new NAME` adds one".to_string()
+            } else {
+                format!(" — did you mean:\n{}", list(&vault, &near))
+            };
+            return Err(UsageError(format!("no contact is called “{}”{hint}", args.contact)));
+        }
+    };
+    let rel = vault.note(id).map(|n| n.path.clone()).unwrap_or_default();
+    let file = root.root.join(&rel);
+    let original = Original::read(&file).map_err(|e| UsageError(e.to_string()))?;
+    let bom = original.bytes.starts_with(BOM);
+    let body = &original.bytes[if bom { BOM.len() } else { 0 }..];
+    let text = std::str::from_utf8(body).map_err(|e| {
+        UsageError(format!(
+            "{rel} is not valid UTF-8 (the first bad byte is at offset {}); kith will not write to it — re-save it as UTF-8 first",
+            e.valid_up_to() + if bom { BOM.len() } else { 0 }
+        ))
+    })?;
+    // Parse what is on disk now, not what the vault read a moment ago.
+    let note = Note::parse(&rel, text.to_string(), Origin::default(), &vault.config);
+    if !note.is_contact {
+        return Err(UsageError(format!("{rel} is no longer a contact note; nothing was written")));
+    }
+    let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
+    let edit = log_entry(&note, date, &tag_refs, &words);
+    let new_text = TextEdit::apply(text, std::slice::from_ref(&edit));
+    let mut bytes = Vec::with_capacity(original.bytes.len() + edit.new_text.len());
+    if bom {
+        bytes.extend_from_slice(BOM);
+    }
+    bytes.extend_from_slice(new_text.as_bytes());
+    write::replace(&file, &original, &bytes).map_err(|e| UsageError(e.to_string()))?;
+    let (line, shown) = logged_line(&new_text, &edit, &entry_text(date, &tag_refs, &words));
+    println!("Logged for {} in {rel}:{line}: {shown}", note.display_name());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The 1-based line of the new entry and the line as written.
+fn logged_line(new_text: &str, edit: &TextEdit, body: &str) -> (usize, String) {
+    let at = edit.range.start + edit.new_text.find(body).unwrap_or(0);
+    let index = LineIndex::new(new_text);
+    let line = index.line_of(at);
+    let shown = index.line_range(new_text, line).and_then(|r| new_text.get(r)).unwrap_or(body);
+    (line + 1, shown.to_string())
+}
+
+/// The tags to write for KIND: each a built-in kind or a `[kinds]` alias,
+/// lower-cased, as the user named it.
+fn kinds(vault: &Vault, given: &str) -> Result<Vec<String>, UsageError> {
+    let mut tags = Vec::new();
+    for part in given.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let name = part.trim_start_matches('#').to_lowercase();
+        if Kind::parse_builtin(&name).is_some() || vault.config.kinds.contains_key(&name) {
+            tags.push(name);
+            continue;
+        }
+        let candidates = Kind::ALL.iter().map(|k| k.name()).chain(vault.config.kinds.keys().map(String::as_str));
+        let hint = match typo::nearest(&name, candidates) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "use one of {}{}",
+                Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", "),
+                if vault.config.kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        ", or an alias from kith.toml: {}",
+                        vault.config.kinds.keys().cloned().collect::<Vec<_>>().join(", ")
+                    )
+                }
+            ),
+        };
+        return Err(UsageError(format!("`{part}` is not a kind — {hint}")));
+    }
+    if tags.is_empty() {
+        return Err(UsageError("give a kind, like thanks, met or gave".into()));
+    }
+    Ok(tags)
+}
+
+/// What a contact query found.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    One(NoteId),
+    /// Several contacts match equally well.
+    Many(Vec<NoteId>),
+    /// None matches; these are close.
+    None(Vec<NoteId>),
+}
+
+/// The names a contact answers to, folded: display name, aliases, file name.
+fn keys(vault: &Vault, id: NoteId) -> Vec<String> {
+    let Some(note) = vault.note(id) else { return Vec::new() };
+    let mut keys = vec![fold(note.display_name()), fold(names::file_stem(&note.path))];
+    keys.extend(note.front.aliases.iter().map(|a| fold(&a.value)));
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+/// Finds a contact by name, alias, file name or vault-relative path, case-
+/// insensitively. The first of these that matches decides: the whole name;
+/// the start of a name; the start of a word in a name (`müller`).
+fn find_contact(vault: &Vault, query: &str) -> Found {
+    let q = fold(query.trim_start_matches("[[").trim_end_matches("]]"));
+    let mut contacts: Vec<(NoteId, &str)> = vault.contacts().map(|(id, n)| (id, n.path.as_str())).collect();
+    contacts.sort_by_key(|(_, path)| *path);
+    if q.is_empty() {
+        return Found::None(Vec::new());
+    }
+    let path_match = |path: &str| fold(path) == q || fold(names::without_extension(path)) == q;
+    let tiers: [&dyn Fn(&str) -> bool; 3] = [&|k: &str| k == q, &|k: &str| k.starts_with(&q), &|k: &str| {
+        k.split(|c: char| c.is_whitespace() || c == '-' || c == '_').any(|w| w.starts_with(&q))
+    }];
+    for (tier, matches) in tiers.iter().enumerate() {
+        let found: Vec<NoteId> = contacts
+            .iter()
+            .filter(|(id, path)| (tier == 0 && path_match(path)) || keys(vault, *id).iter().any(|k| matches(k)))
+            .map(|(id, _)| *id)
+            .collect();
+        match found.len() {
+            0 => continue,
+            1 => return Found::One(found[0]),
+            _ => return Found::Many(found),
+        }
+    }
+    let near: Vec<NoteId> = contacts
+        .iter()
+        .filter(|(id, _)| {
+            let keys = keys(vault, *id);
+            typo::nearest(&q, keys.iter().map(String::as_str)).is_some()
+        })
+        .map(|(id, _)| *id)
+        .collect();
+    Found::None(near)
+}
+
+fn list(vault: &Vault, ids: &[NoteId]) -> String {
+    ids.iter()
+        .filter_map(|id| vault.note(*id))
+        .map(|n| format!("  {} ({})", n.display_name(), n.path))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::Config;
+    use crate::engine::vault::SourceFile;
+
+    fn vault() -> Vault {
+        let files = [
+            ("people/jana.md", "---\ntype: contact\nname: Jana Müller\naliases: [J. Müller]\n---\n"),
+            ("people/jakob.md", "---\ntype: contact\nname: Jakob Meier\n---\n"),
+            ("people/Max Mustermann.md", "---\ntype: contact\n---\n"),
+            ("notes/janet.md", "# Janet is not a contact\n"),
+        ];
+        let files = files
+            .iter()
+            .map(|(p, t)| SourceFile { path: p.to_string(), text: t.to_string(), origin: Origin::default() })
+            .collect();
+        Vault::build(Config::parse("[kinds]\ncoffee = \"met\"\n").unwrap(), files, Vec::new())
+    }
+
+    fn name(v: &Vault, found: Found) -> String {
+        match found {
+            Found::One(id) => v.note(id).unwrap().display_name().to_string(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn contacts_by_name_alias_file_and_prefix() {
+        let v = vault();
+        assert_eq!(name(&v, find_contact(&v, "jana müller")), "Jana Müller");
+        assert_eq!(name(&v, find_contact(&v, "JANA MU\u{308}LLER")), "Jana Müller", "NFC and case");
+        assert_eq!(name(&v, find_contact(&v, "j. müller")), "Jana Müller");
+        assert_eq!(name(&v, find_contact(&v, "jana")), "Jana Müller", "the file name");
+        assert_eq!(name(&v, find_contact(&v, "jan")), "Jana Müller", "a unique start");
+        assert_eq!(name(&v, find_contact(&v, "max")), "Max Mustermann");
+        assert_eq!(name(&v, find_contact(&v, "meier")), "Jakob Meier", "the start of a word");
+        assert_eq!(name(&v, find_contact(&v, "people/jakob.md")), "Jakob Meier");
+        assert_eq!(name(&v, find_contact(&v, "[[Max Mustermann]]")), "Max Mustermann");
+        assert!(matches!(find_contact(&v, "ja"), Found::Many(ids) if ids.len() == 2));
+        assert!(matches!(find_contact(&v, "janet"), Found::None(near) if near.is_empty()), "not a contact");
+        assert!(matches!(find_contact(&v, "jnaa"), Found::None(near) if near.len() == 1), "a typo");
+        assert!(matches!(find_contact(&v, "zed"), Found::None(near) if near.is_empty()));
+    }
+
+    #[test]
+    fn kinds_and_aliases() {
+        let v = vault();
+        assert_eq!(kinds(&v, "Thanks").unwrap(), ["thanks"]);
+        assert_eq!(kinds(&v, "#coffee").unwrap(), ["coffee"]);
+        assert_eq!(kinds(&v, "met,gave").unwrap(), ["met", "gave"]);
+        let err = kinds(&v, "thnaks").unwrap_err().0;
+        assert!(err.contains("did you mean `thanks`?"), "{err}");
+        let err = kinds(&v, "banana").unwrap_err().0;
+        assert!(err.contains("gave, got, thanks") && err.contains("coffee"), "{err}");
+    }
+
+    #[test]
+    fn the_logged_line_is_found() {
+        let text = "a\r\n## Log\r\n- 2026-11-01 #met X\r\n";
+        let note = Note::parse("p.md", text.to_string(), Origin::default(), &Config::default());
+        let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let edit = log_entry(&note, date, &["thanks"], "Card");
+        let new_text = TextEdit::apply(text, std::slice::from_ref(&edit));
+        assert_eq!(
+            logged_line(&new_text, &edit, &entry_text(date, &["thanks"], "Card")),
+            (3, "- 2026-12-01 #thanks Card".to_string())
+        );
+    }
+}

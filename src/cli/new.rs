@@ -1,0 +1,96 @@
+//! `kith new`: start a contact note from the clean template, never over an
+//! existing file or under a name another contact already answers to.
+
+use super::UsageError;
+use super::agenda::{Opened, open_vault};
+use crate::engine::date::Span;
+use crate::engine::edit::{new_contact, slug};
+use crate::engine::names::fold;
+use crate::io::write::{self, WriteError};
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    /// The vault, or a folder in it [default: the current folder].
+    #[arg(long, value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// The contact's name, as you want to see it: "Jana Müller".
+    pub name: String,
+    /// Where they work.
+    #[arg(long)]
+    pub org: Option<String>,
+    /// How often to be in touch: 10d, 6w, 2m, 1y, weekly, monthly, quarterly, yearly.
+    #[arg(long, value_name = "DURATION")]
+    pub cadence: Option<String>,
+    /// Another name links may use; repeat for more.
+    #[arg(long = "alias", value_name = "ALIAS")]
+    pub aliases: Vec<String>,
+}
+
+fn one_line(what: &str, value: &str) -> Result<String, UsageError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(UsageError(format!("the {what} is empty")));
+    }
+    if value.contains(['\n', '\r']) {
+        return Err(UsageError(format!("the {what} must be one line")));
+    }
+    Ok(value.to_string())
+}
+
+pub fn run(args: NewArgs) -> Result<ExitCode, UsageError> {
+    let name = one_line("name", &args.name)?;
+    let org = args.org.as_deref().map(|o| one_line("org", o)).transpose()?;
+    let aliases = args.aliases.iter().map(|a| one_line("alias", a)).collect::<Result<Vec<_>, _>>()?;
+    if let Some(cadence) = &args.cadence {
+        if Span::parse(cadence).is_none() {
+            return Err(UsageError(format!(
+                "--cadence {cadence} is not a duration: use a positive whole number and d, w, m or y (10d, 6w, 2m, 1y), or weekly, monthly, quarterly, yearly"
+            )));
+        }
+    }
+    let path = super::path_or_cwd(args.vault);
+    let Opened { root, vault, errors } = open_vault(&path)?;
+    for error in &errors {
+        eprintln!("kith: warning: cannot read {error}");
+    }
+    for wanted in std::iter::once(&name).chain(&aliases) {
+        if let Some(&id) = vault.contacts_named(&fold(wanted)).first() {
+            let other = vault.note(id).map(|n| format!("{} ({})", n.display_name(), n.path)).unwrap_or_default();
+            return Err(UsageError(format!(
+                "“{wanted}” is already a contact: {other} — log to it with `kith log`, or choose another name"
+            )));
+        }
+    }
+    let folder = vault.config.new_contacts_folder();
+    if Path::new(&folder).components().any(|c| !matches!(c, Component::Normal(_))) {
+        return Err(UsageError(format!("new-contacts-in = \"{folder}\" must be a folder inside the vault")));
+    }
+    let file_name = format!("{}.md", slug(&name));
+    let rel = if folder.is_empty() { file_name } else { format!("{folder}/{file_name}") };
+    if vault.config.exclude.matches_file(&rel) {
+        eprintln!("kith: warning: {rel} matches `exclude` in kith.toml: kith will not read it");
+    }
+    let file = root.root.join(&rel);
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| UsageError(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let text = new_contact(&name, org.as_deref(), args.cadence.as_deref(), &aliases);
+    write::create_new(&file, text.as_bytes()).map_err(|e| match e {
+        WriteError::Exists(_) => UsageError(format!("{rel} already exists; kith never overwrites a note")),
+        other => UsageError(other.to_string()),
+    })?;
+    println!("{}", shown(&file).display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The path as the user can open it: relative to the current folder when
+/// the note is under it, else absolute.
+fn shown(file: &Path) -> PathBuf {
+    let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+    match cwd {
+        Ok(cwd) => file.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or_else(|_| file.to_path_buf()),
+        Err(_) => file.to_path_buf(),
+    }
+}

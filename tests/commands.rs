@@ -1,0 +1,498 @@
+//! `kith agenda`, `kith ledger`, `kith log` and `kith new` run as processes
+//! on temporary copies of a vault they have never seen
+//! (`tests/fixtures/commands/vault`): exit code, stdout, stderr and the
+//! bytes on disk checked together.
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use tempfile::TempDir;
+
+const TODAY: &str = "2026-12-01";
+
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn kith_at(cwd: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_kith"))
+        .args(args)
+        .current_dir(cwd)
+        .env("KITH_TODAY", TODAY)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("kith runs");
+    Run {
+        code: output.status.code().expect("kith exits with a code"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A fresh copy of the fixture vault.
+fn vault() -> TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/commands/vault"), dir.path());
+    dir
+}
+
+fn write(dir: &Path, rel: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(rel);
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, bytes).unwrap();
+    path
+}
+
+fn json(run: &Run) -> Vec<Value> {
+    serde_json::from_str::<Value>(&run.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// `(contact, rule)` of every relationship finding `kith lint` reports.
+fn lint_findings(dir: &Path) -> BTreeSet<(String, String)> {
+    let run = kith_at(dir, &["lint", "--format", "json", "--exit-zero"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    json(&run)
+        .iter()
+        .filter_map(|f| Some((f["contact"].as_str()?.to_string(), f["rule"].as_str()?.to_string())))
+        .collect()
+}
+
+fn agenda_people(dir: &Path) -> Vec<String> {
+    let run = kith_at(dir, &["agenda", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let mut people: Vec<String> = Vec::new();
+    for item in json(&run) {
+        let name = item["contact"].as_str().unwrap().to_string();
+        if !people.contains(&name) {
+            people.push(name);
+        }
+    }
+    people
+}
+
+/// Lines with their endings, so that CRLF and a missing last newline count.
+fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'\n' {
+            out.push(&bytes[start..=i]);
+            start = i + 1;
+        }
+    }
+    if start < bytes.len() {
+        out.push(&bytes[start..]);
+    }
+    out
+}
+
+/// Asserts that `after` is `before` with exactly one line inserted; returns
+/// its 1-based number and text.
+fn one_line_added(before: &[u8], after: &[u8]) -> (usize, String) {
+    let (old, new) = (lines(before), lines(after));
+    assert_eq!(new.len(), old.len() + 1, "not exactly one line more:\n{}", String::from_utf8_lossy(after));
+    let at = old.iter().zip(&new).position(|(a, b)| a != b).unwrap_or(old.len());
+    assert_eq!(&new[..at], &old[..at]);
+    assert_eq!(&new[at + 1..], &old[at..], "something else changed:\n{}", String::from_utf8_lossy(after));
+    (at + 1, String::from_utf8(new[at].to_vec()).unwrap())
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.starts_with(".kith-") {
+            names.push(name);
+        }
+    }
+    names
+}
+
+#[test]
+fn agenda_names_exactly_who_needs_a_gesture() {
+    let v = vault();
+    // Snoozed Tom, up-to-date Lea (touched in a journal note) and Omar
+    // (whose note ignores missing-thanks) are left out.
+    assert_eq!(agenda_people(v.path()), ["Jana Müller", "Priya Shah", "Max Weber", "Ines Ortega"]);
+    let run = kith_at(v.path(), &["agenda", "--format", "json"]);
+    let items = json(&run);
+    let rules: Vec<(&str, &str, u64, &str)> = items
+        .iter()
+        .map(|i| {
+            (
+                i["contact"].as_str().unwrap(),
+                i["rule"].as_str().unwrap(),
+                i["line"].as_u64().unwrap(),
+                i["due"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("Jana Müller", "missing-thanks", 16, "2026-10-18"),
+            ("Jana Müller", "congratulate", 14, "2026-11-27"),
+            ("Jana Müller", "follow-up-due", 20, "2026-12-03"),
+            ("Priya Shah", "overdue-touch", 4, "2026-09-14"),
+            ("Max Weber", "unreciprocated", 9, "2026-08-29"),
+            ("Ines Ortega", "birthday-soon", 4, "2026-12-04"),
+            ("Priya Shah", "vague-ask", 10, "2026-08-14"),
+        ]
+    );
+    for item in &items {
+        for key in ["contact", "contact_path", "path", "line", "rule", "due", "message"] {
+            assert!(!item[key].is_null(), "{key} missing in {item}");
+        }
+    }
+
+    let human = kith_at(v.path(), &["agenda"]);
+    assert_eq!(human.code, 0, "{human:?}");
+    assert_eq!(
+        human.stdout,
+        "Jana Müller
+  people/jana-mueller.md:16  say thanks for “Introduced me to Max Weber” (received 6 weeks ago)
+  people/jana-mueller.md:14  congratulate on “Promoted to Head of Design” (news from 11 days ago)
+  people/jana-mueller.md:20  follow up: “Send her the design-systems article” (due in 2 days)
+
+Priya Shah
+  people/priya-shah.md:4     get back in touch (last touch 3 months ago; you meant every month)
+  people/priya-shah.md:10    say exactly how they can help with “Feedback on my talk” (add `how: …`)
+
+Max Weber
+  people/max-weber.md:9      return the favour for “Reviewed my pitch deck” (received 9 months ago, nothing given back since)
+
+Ines Ortega
+  people/ines-ortega.md:4    wish a happy birthday (Fri 4 Dec, in 3 days, turning 41)
+
+7 things to do for 4 people
+"
+    );
+}
+
+#[test]
+fn agenda_days_and_scope() {
+    let v = vault();
+    // One day ahead: no birthday on the 4th, no follow-up on the 3rd.
+    let run = kith_at(v.path(), &["agenda", "--days", "1", "--format", "json"]);
+    let rules: BTreeSet<String> = json(&run).iter().map(|i| i["rule"].as_str().unwrap().to_string()).collect();
+    assert!(!rules.contains("birthday-soon") && !rules.contains("follow-up-due"), "{rules:?}");
+    // Two weeks ahead: both.
+    let run = kith_at(v.path(), &["agenda", "--days", "14", "--format", "json"]);
+    let rules: BTreeSet<String> = json(&run).iter().map(|i| i["rule"].as_str().unwrap().to_string()).collect();
+    assert!(rules.contains("birthday-soon") && rules.contains("follow-up-due"), "{rules:?}");
+    // PATH narrows the agenda to the people under it.
+    let run = kith_at(v.path(), &["agenda", "people/max-weber.md", "--format", "json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(json(&run).len(), 1);
+    // Everyone up to date.
+    let calm = tempfile::tempdir().unwrap();
+    write(calm.path(), "kith.toml", b"");
+    write(calm.path(), "people/a.md", b"---\ntype: contact\n---\n- 2026-11-30 #met Coffee\n");
+    let run = kith_at(calm.path(), &["agenda"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "Nothing to do: everyone is up to date.\n"));
+}
+
+#[test]
+fn agenda_calendar_is_stable_and_well_formed() {
+    let v = vault();
+    let first = kith_at(v.path(), &["agenda", "--format", "ics"]);
+    let second = kith_at(v.path(), &["agenda", "--format", "ics"]);
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_eq!(first.stdout, second.stdout, "the same vault and day give the same file");
+    let ics = &first.stdout;
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:"));
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    assert!(!ics.replace("\r\n", "").contains(['\n', '\r']), "only CRLF line breaks");
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "{line:?} is {} octets", line.len());
+    }
+    let unfolded = ics.replace("\r\n ", "");
+    assert_eq!(unfolded.matches("BEGIN:VTODO\r\n").count(), 6);
+    assert_eq!(unfolded.matches("BEGIN:VEVENT\r\n").count(), 1);
+    assert!(unfolded.contains("DTSTART;VALUE=DATE:20261204\r\nDTEND;VALUE=DATE:20261205\r\nRRULE:FREQ=YEARLY\r\n"));
+    assert!(unfolded.contains("SUMMARY:Ines Ortega's birthday\r\n"));
+    assert_eq!(unfolded.matches("DTSTAMP:20261201T000000Z\r\n").count(), 7);
+    let uids = |text: &str| -> Vec<String> {
+        text.replace("\r\n ", "").lines().filter(|l| l.starts_with("UID:")).map(str::to_string).collect()
+    };
+    let before = uids(ics);
+    assert_eq!(before.iter().collect::<BTreeSet<_>>().len(), 7, "unique UIDs");
+    // Logging a thank-you moves Jana's other lines down; their UIDs stay.
+    assert_eq!(kith_at(v.path(), &["log", "jana", "thanks", "Card"]).code, 0);
+    let after = uids(&kith_at(v.path(), &["agenda", "--format", "ics"]).stdout);
+    assert_eq!(after.len(), 6);
+    assert!(after.iter().all(|uid| before.contains(uid)), "{before:?}\n{after:?}");
+}
+
+#[test]
+fn each_logged_gesture_clears_its_finding() {
+    let v = vault();
+    let dir = v.path();
+    let cases: [(&[&str], &str, &str, &str); 4] = [
+        (&["jana", "thanks", "Card", "for", "the", "intro"], "Jana Müller", "missing-thanks", "people/jana-mueller.md"),
+        (
+            &["Jana Müller", "congrats", "Sent a note on the promotion"],
+            "Jana Müller",
+            "congratulate",
+            "people/jana-mueller.md",
+        ),
+        (&["max w", "gave", "Introduced him to a speaker"], "Max Weber", "unreciprocated", "people/max-weber.md"),
+        (&["priya", "coffee", "Coffee at the station"], "Priya Shah", "overdue-touch", "people/priya-shah.md"),
+    ];
+    for (args, contact, rule, rel) in cases {
+        let key = (contact.to_string(), rule.to_string());
+        assert!(lint_findings(dir).contains(&key), "{key:?} before logging");
+        let before = fs::read(dir.join(rel)).unwrap();
+        let mut argv = vec!["log"];
+        argv.extend_from_slice(args);
+        let run = kith_at(dir, &argv);
+        assert_eq!(run.code, 0, "{run:?}");
+        let after = fs::read(dir.join(rel)).unwrap();
+        let (line, text) = one_line_added(&before, &after);
+        assert_eq!(run.stdout, format!("Logged for {contact} in {rel}:{line}: {}\n", text.trim_end()));
+        assert!(text.starts_with("- 2026-12-01 #"), "{text}");
+        assert!(!lint_findings(dir).contains(&key), "{key:?} after logging");
+        assert!(leftovers(&dir.join("people")).is_empty());
+    }
+    // Newest first: on top of Jana's log, right under its heading.
+    let jana = fs::read_to_string(dir.join("people/jana-mueller.md")).unwrap();
+    assert!(jana.contains(
+        "## Log\n- 2026-12-01 #thanks Card for the intro\n- 2026-12-01 #congrats Sent a note on the promotion\n- 2026-11-20 #news"
+    ));
+    // Oldest first: at the end of Max's.
+    let max = fs::read_to_string(dir.join("people/max-weber.md")).unwrap();
+    assert!(max.ends_with(
+        "- 2026-11-10 #call Caught up about his move to Hamburg\n- 2026-12-01 #gave Introduced him to a speaker\n"
+    ));
+    // The agenda has only what is left.
+    assert_eq!(agenda_people(dir), ["Jana Müller", "Ines Ortega", "Priya Shah"]);
+}
+
+#[test]
+fn log_keeps_bom_crlf_and_permissions() {
+    let v = vault();
+    let before =
+        b"\xEF\xBB\xBF---\r\ntype: contact\r\nname: Bo\r\n---\r\n## Log\r\n- 2026-11-20 #got Help\r\n".to_vec();
+    let path = write(v.path(), "people/bo.md", &before);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let run = kith_at(v.path(), &["log", "bo", "thanks", "Card"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "Logged for Bo in people/bo.md:6: - 2026-12-01 #thanks Card\n");
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        b"\xEF\xBB\xBF---\r\ntype: contact\r\nname: Bo\r\n---\r\n## Log\r\n- 2026-12-01 #thanks Card\r\n- 2026-11-20 #got Help\r\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
+    }
+    assert!(leftovers(&v.path().join("people")).is_empty());
+}
+
+#[test]
+fn log_starts_a_log_section_and_takes_a_date() {
+    let v = vault();
+    let path =
+        write(v.path(), "people/kim.md", b"---\ntype: contact\nname: Kim Park\n---\n# Kim Park\n\nMet at a meetup.\n");
+    let run = kith_at(v.path(), &["log", "--date", "2026-11-30", "kim", "met,gave", "Lunch;", "paid", "for", "it"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "---\ntype: contact\nname: Kim Park\n---\n# Kim Park\n\nMet at a meetup.\n\n## Log\n- 2026-11-30 #met #gave Lunch; paid for it\n"
+    );
+    let run = kith_at(v.path(), &["log", "--date", "2026-12-02", "kim", "met", "Tomorrow"]);
+    assert_eq!(run.code, 2, "a future entry is refused: {run:?}");
+    assert!(run.stderr.contains("after today"), "{}", run.stderr);
+}
+
+#[test]
+fn log_refuses_what_it_cannot_do_safely() {
+    let v = vault();
+    let dir = v.path();
+    write(dir, "people/maria.md", b"---\ntype: contact\nname: Maria Rossi\n---\n");
+    let snapshot = || -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<(PathBuf, Vec<u8>)> = fs::read_dir(dir.join("people"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.clone(), fs::read(&p).unwrap()))
+            .collect();
+        files.sort();
+        files
+    };
+    let untouched = snapshot();
+
+    let run = kith_at(dir, &["log", "ma", "thanks", "x"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("could be more than one contact"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Max Weber (people/max-weber.md)") && run.stderr.contains("Maria Rossi (people/maria.md)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = kith_at(dir, &["log", "jnaa", "thanks", "x"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("no contact is called “jnaa” — did you mean:\n  Jana Müller (people/jana-mueller.md)"),
+        "{}",
+        run.stderr
+    );
+
+    let run = kith_at(dir, &["log", "jana", "thnaks", "x"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("did you mean `thanks`?"), "{}", run.stderr);
+
+    let run = kith_at(dir, &["log", "jana", "met", "#gave", "x"]);
+    assert_eq!(run.code, 2, "a tag in the text would be a second kind: {run:?}");
+    assert_eq!(snapshot(), untouched);
+
+    let bad = b"---\ntype: contact\nname: Bad Bytes\n---\n- 2026-11-01 #met caf\xE9\n".to_vec();
+    let path = write(dir, "people/bad.md", &bad);
+    let run = kith_at(dir, &["log", "bad bytes", "met", "Hi"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("not valid UTF-8"), "{}", run.stderr);
+    assert_eq!(fs::read(&path).unwrap(), bad);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let ro = write(dir, "people/ro.md", b"---\ntype: contact\nname: Read Only\n---\n");
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o444)).unwrap();
+        let run = kith_at(dir, &["log", "read only", "met", "Hi"]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains("read-only"), "{}", run.stderr);
+        assert_eq!(fs::read(&ro).unwrap(), b"---\ntype: contact\nname: Read Only\n---\n");
+    }
+    assert!(leftovers(&dir.join("people")).is_empty());
+}
+
+#[test]
+fn new_creates_a_contact_and_never_clobbers() {
+    let v = vault();
+    let dir = v.path();
+    let run = kith_at(dir, &["new", "Chloé Dubois", "--org", "Acme: Labs", "--cadence", "2m", "--alias", "Chloé"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "people/chloe-dubois.md\n");
+    let path = dir.join("people/chloe-dubois.md");
+    let created = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        created,
+        "---\ntype: contact\nname: Chloé Dubois\naliases: [Chloé]\norg: \"Acme: Labs\"\ncadence: 2m\n---\n# Chloé Dubois\n\n## Log\n"
+    );
+    // A clean note: no findings, and nothing on the agenda.
+    let run = kith_at(dir, &["lint", "people/chloe-dubois.md", "--format", "json"]);
+    assert_eq!((run.code, json(&run).len()), (0, 0), "{run:?}");
+    // The new note takes a log entry under its heading.
+    let run = kith_at(dir, &["log", "chloé", "met", "Intro call"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(fs::read_to_string(&path).unwrap().ends_with("## Log\n- 2026-12-01 #met Intro call\n"));
+    let logged = fs::read(&path).unwrap();
+
+    // The same name, an alias another contact uses, or a file that exists: refused.
+    for args in [
+        vec!["new", "Chloé Dubois"],
+        vec!["new", "CHLOE", "--alias", "chloé"],
+        vec!["new", "Jana M", "--alias", "Jana"],
+    ] {
+        let run = kith_at(dir, &args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert!(run.stderr.contains("is already a contact"), "{}", run.stderr);
+    }
+    let run = kith_at(dir, &["new", "Jana M", "--alias", "Jana"]);
+    assert!(run.stderr.contains("people/jana-mueller.md"), "names the existing note: {}", run.stderr);
+    write(dir, "people/sam-lee.md", b"# Someone else entirely\n");
+    let run = kith_at(dir, &["new", "Sam Lee"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("people/sam-lee.md already exists"), "{}", run.stderr);
+    assert_eq!(fs::read(dir.join("people/sam-lee.md")).unwrap(), b"# Someone else entirely\n");
+    assert_eq!(fs::read(&path).unwrap(), logged);
+
+    let run = kith_at(dir, &["new", "Noor", "--cadence", "fortnightly"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("not a duration"), "{}", run.stderr);
+    assert!(!dir.join("people/noor.md").exists());
+    assert!(leftovers(&dir.join("people")).is_empty());
+}
+
+#[test]
+fn new_makes_the_folder_and_finds_the_vault() {
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"new-contacts-in = \"crm/people\"\n");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let vault = v.path().to_str().unwrap();
+    let run = kith_at(elsewhere.path(), &["new", "--vault", vault, "Ayşe Yılmaz"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let created = fs::canonicalize(v.path()).unwrap().join("crm/people/ayse-yilmaz.md");
+    assert_eq!(run.stdout, format!("{}\n", created.display()));
+    assert!(created.is_file());
+    let run = kith_at(elsewhere.path(), &["log", "--vault", vault, "ayşe", "msg", "Welcome"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "Logged for Ayşe Yılmaz in crm/people/ayse-yilmaz.md:8: - 2026-12-01 #msg Welcome\n");
+}
+
+#[test]
+fn ledger_table_and_json() {
+    let v = vault();
+    let run = kith_at(v.path(), &["ledger"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout,
+        "\
+Contact      Given  Received  Balance    Last touch  Cadence        Next due
+Ines Ortega      0         0  even       2026-11-28  90d (default)  2027-02-26 (in 2 months)
+Jana Müller      1         1  even       2026-11-02  2m             2027-01-02 (in 4 weeks)
+Lea Roth         1         1  even       2026-11-25  90d (default)  2027-02-23 (in 2 months)
+Max Weber        0         1  you owe 1  2026-11-10  90d (default)  2027-02-08 (in 2 months)
+Omar Haddad      0         1  you owe 1  2026-11-20  90d (default)  2027-02-18 (in 2 months)
+Priya Shah       0         0  even       2026-08-14  1m             2026-09-14 (overdue, 2 months ago)
+Tom Berger       0         0  even       2026-01-10  90d (default)  snoozed until 2027-01-15
+
+7 contacts · 2 given · 4 received · 2 favours to return
+"
+    );
+
+    let run = kith_at(v.path(), &["ledger", "--format", "json", "--sort", "balance"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let rows = json(&run);
+    let first = &rows[0];
+    assert_eq!(first["name"], "Max Weber");
+    assert_eq!(first["balance"], -1);
+    assert_eq!(first["open_debts"][0]["words"], "Reviewed my pitch deck");
+    assert_eq!(first["open_debts"][0]["line"], 9);
+    let jana = rows.iter().find(|r| r["name"] == "Jana Müller").unwrap();
+    assert_eq!(jana["thanks_owed"][0]["date"], "2026-10-15");
+    assert_eq!(jana["cadence"], "2m");
+    assert_eq!(jana["next_due"], "2027-01-02");
+    assert_eq!(jana["follow_ups"][0]["due"], "2026-12-03");
+
+    let run = kith_at(v.path(), &["ledger", "--sort", "due"]);
+    let first_row = run.stdout.lines().nth(1).unwrap();
+    assert!(first_row.starts_with("Priya Shah"), "most overdue first: {}", run.stdout);
+}
