@@ -5,6 +5,9 @@
 use kithkin::engine::analysis;
 use std::time::Instant;
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: phases VAULT [DATE]"));
     let today = std::env::args()

@@ -28,9 +28,11 @@ pub struct Report<'a> {
 
 impl<'a> Report<'a> {
     pub fn new(vault: &'a Vault, findings: &'a [Finding]) -> Report<'a> {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        let located = findings
-            .iter()
+        use rayon::prelude::*;
+        // Positions and hashes are independent per finding: compute them on
+        // all cores, then make fingerprints unique in one ordered pass.
+        let placed: Vec<(Located<'a>, u64)> = findings
+            .par_iter()
             .map(|f| {
                 let (start, end) = match vault.by_path(&f.path) {
                     Some(note) => (
@@ -39,18 +41,27 @@ impl<'a> Report<'a> {
                     ),
                     None => Default::default(),
                 };
-                let base = fnv1a(&format!("{}\u{0}{}\u{0}{}", f.rule.name(), f.path, f.identity));
-                let n = seen.entry(base.clone()).or_default();
-                *n += 1;
-                let fingerprint = if *n == 1 { base } else { fnv1a(&format!("{base}\u{0}{n}")) };
-                Located {
+                let base = fnv1a_parts(&[f.rule.name(), &f.path, &f.identity]);
+                let located = Located {
                     finding: f,
                     line: start.line as usize + 1,
                     column: start.col as usize + 1,
                     end_line: end.line as usize + 1,
                     end_column: end.col as usize + 1,
-                    fingerprint,
-                }
+                    fingerprint: String::new(),
+                };
+                (located, base)
+            })
+            .collect();
+        let mut seen: HashMap<u64, usize> = HashMap::with_capacity(placed.len());
+        let located = placed
+            .into_iter()
+            .map(|(mut located, base)| {
+                let n = seen.entry(base).or_default();
+                *n += 1;
+                let hash = if *n == 1 { base } else { fnv1a_parts(&[&format!("{base:016x}"), &n.to_string()]) };
+                located.fingerprint = format!("{hash:016x}");
+                located
             })
             .collect();
         Report { findings: located, vault }
@@ -65,10 +76,22 @@ impl<'a> Report<'a> {
 /// A 64-bit FNV-1a hash as 16 hex digits: stable across platforms and
 /// releases, unlike `std`'s hasher.
 pub fn fnv1a(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", fnv1a_parts(&[text]))
 }
+
+/// FNV-1a over parts joined by NUL bytes, without building the joined string.
+pub fn fnv1a_parts(parts: &[&str]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            // A NUL byte between parts: xor with 0 leaves the hash as it is.
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        for byte in part.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    hash
+}
+

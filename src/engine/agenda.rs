@@ -22,7 +22,7 @@ use super::analysis;
 use super::date::{Birthday, Date, DateShape, Span, ago, relative, short_day};
 use super::finding::{Finding, Level};
 use super::note::{Note, TaskStatus};
-use super::rules::{ContactCtx, Rule, plain_words, quoted_or};
+use super::rules::{ContactCtx, Rule, item_words, plain_words, quoted_or};
 use super::text::Encoding;
 use super::vault::Vault;
 use serde::Serialize;
@@ -120,7 +120,7 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
     }
     let note = vault.by_path(&f.path)?;
     let item = note.items.iter().find(|i| i.first_line == f.range);
-    let words = item.map(|i| plain_words(note.slice(i.rest..i.first_line.end.max(i.rest)))).unwrap_or_default();
+    let words = item.map(|i| item_words(note, i, note.path != contact.path)).unwrap_or_default();
     let entry_date = item.and_then(|i| Vault::item_date(note, i));
     let when = |verb: &str| entry_date.map_or_else(String::new, |d| format!("{verb} {}", ago(d, today)));
     let due = f.due.unwrap_or(today);

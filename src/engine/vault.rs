@@ -108,9 +108,15 @@ impl Vault {
 
     /// Builds a vault from files, parsing them on all cores.
     pub fn build(config: Config, files: Vec<SourceFile>, other_files: Vec<String>) -> Vault {
+        let notes: Vec<Note> = files.into_par_iter().map(|f| Note::parse(&f.path, f.text, f.origin, &config)).collect();
+        Vault::from_notes(config, notes, other_files)
+    }
+
+    /// Builds a vault from notes parsed (with the same config) elsewhere.
+    pub fn from_notes(config: Config, notes: Vec<Note>, other_files: Vec<String>) -> Vault {
         let mut vault = Vault::new(config);
-        let config = &vault.config;
-        let notes: Vec<Note> = files.into_par_iter().map(|f| Note::parse(&f.path, f.text, f.origin, config)).collect();
+        vault.notes.reserve(notes.len());
+        vault.by_path.reserve(notes.len());
         for path in other_files {
             vault.add_file(&path);
         }

@@ -2,8 +2,8 @@
 
 use crate::engine::config::{self, Config};
 use crate::engine::names;
-use crate::engine::note::Origin;
-use crate::engine::vault::{SourceFile, Vault};
+use crate::engine::note::{Note, Origin};
+use crate::engine::vault::Vault;
 use rayon::prelude::*;
 use std::fs;
 use std::io::Read;
@@ -169,33 +169,27 @@ pub fn decode(mut bytes: Vec<u8>) -> ReadNote {
     }
 }
 
-/// Walks and reads a whole vault, reading files on all cores.
+/// Walks, reads and parses a whole vault, each file read and parsed in one
+/// task on all cores (the text is parsed while it is still in the cache).
 pub fn load_vault(root: &Path, config: Config) -> (Vault, Vec<String>) {
     let walk = walk(root, &config);
     let mut errors = walk.errors;
     let max = config.max_file_size;
-    let read: Vec<Result<(String, ReadNote), String>> = walk
+    let read: Vec<Result<Note, String>> = walk
         .notes
         .into_par_iter()
         .map(|found| match read_note(&found.abs, max) {
-            Ok(read) => Ok((found.rel, read)),
+            Ok(ReadNote::Text(text, origin)) => Ok(Note::parse(&found.rel, text, origin, &config)),
+            Ok(ReadNote::TooLarge(size)) => Ok(Note::skipped(&found.rel, size, max)),
             Err(e) => Err(format!("{}: {e}", found.rel)),
         })
         .collect();
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
+    let mut notes = Vec::with_capacity(read.len());
     for r in read {
         match r {
-            Ok((rel, ReadNote::Text(text, origin))) => files.push(SourceFile { path: rel, text, origin }),
-            Ok((rel, ReadNote::TooLarge(size))) => skipped.push((rel, size)),
+            Ok(note) => notes.push(note),
             Err(e) => errors.push(e),
         }
     }
-    let mut vault = Vault::build(config, files, walk.others);
-    for (rel, size) in skipped {
-        let note = crate::engine::note::Note::skipped(&rel, size, vault.config.max_file_size);
-        vault.upsert_note(note);
-    }
-    vault.refresh();
-    (vault, errors)
+    (Vault::from_notes(config, notes, walk.others), errors)
 }

@@ -184,18 +184,10 @@ impl<'a> ContactCtx<'a> {
     /// The entry's own words, links shown as their text: "Introduced me to Max Mustermann".
     pub fn entry_words(&self, entry: &Entry) -> String {
         let note = self.entry_note(entry);
-        let Some(item) = note.items.get(entry.item) else { return String::new() };
-        let mut words = note.slice(item.rest..item.first_line.end.max(item.rest));
-        // In a journal, `- #got [[Jana]] introduced me to Max` is about Jana:
-        // her own name in front is not part of what happened.
-        if entry.note != self.id {
-            if let Some(link) = item.links.clone().map(|l| &note.links[l]).next() {
-                if link.range.start == item.rest {
-                    words = note.slice(link.range.end..item.first_line.end.max(link.range.end));
-                }
-            }
+        match note.items.get(entry.item) {
+            Some(item) => item_words(note, item, entry.note != self.id),
+            None => String::new(),
         }
-        plain_words(words)
     }
 
     /// A finding about this contact at an entry.
@@ -268,6 +260,22 @@ impl NoteCtx<'_> {
             out.push(finding);
         }
     }
+}
+
+/// The words of an item after its date and tags. In a note other than the
+/// contact's own (`- #got [[Jana]] introduced me to Max`), a leading link is
+/// the person it is about, not part of what happened, and is left out.
+pub fn item_words(note: &Note, item: &super::note::Item, elsewhere: bool) -> String {
+    let end = item.first_line.end.max(item.rest);
+    let mut start = item.rest;
+    if elsewhere {
+        if let Some(link) = item.links.clone().map(|l| &note.links[l]).next() {
+            if link.range.start == item.rest {
+                start = link.range.end.min(end);
+            }
+        }
+    }
+    plain_words(note.slice(start..end))
 }
 
 /// Shows a log line's words as a person reads them: `[[Max|M.]]` → "M.",
