@@ -102,7 +102,9 @@ fn check(today_s: &str, fixture: &str) {
     }
     // Marks with one caret do not check the end.
     for a in &mut actual {
-        if let Some(e) = expected.iter().find(|e| e.path == a.path && e.line == a.line && e.col == a.col && e.rule == a.rule) {
+        if let Some(e) =
+            expected.iter().find(|e| e.path == a.path && e.line == a.line && e.col == a.col && e.rule == a.rule)
+        {
             if e.end_col.is_none() {
                 a.end_col = None;
             }
@@ -934,11 +936,7 @@ fn crlf_lone_cr_and_bom() {
             (f.rule.name().to_string(), lc.line, lc.col)
         })
         .collect();
-    assert_eq!(
-        at,
-        vec![("missing-thanks".to_string(), 3, 2), ("unknown-kind".to_string(), 4, 13)],
-        "{findings:#?}"
-    );
+    assert_eq!(at, vec![("missing-thanks".to_string(), 3, 2), ("unknown-kind".to_string(), 4, 13)], "{findings:#?}");
 }
 
 #[test]
@@ -961,8 +959,13 @@ name: Max Mustermann
 "##,
     );
     assert!(
-        all.contains(&"missing-thanks: Thank Jana Müller for “Introduced me to Max Mustermann” — received 5 days ago".to_string()),
+        all.contains(
+            &"missing-thanks: Thank Jana Müller for “Introduced me to Max Mustermann” — received 5 days ago"
+                .to_string()
+        ),
         "{all:#?}"
     );
-    assert!(all.iter().any(|m| m.starts_with("congratulate: Congratulate Jana Müller on “Promoted to Head of Design”")));
+    assert!(
+        all.iter().any(|m| m.starts_with("congratulate: Congratulate Jana Müller on “Promoted to Head of Design”"))
+    );
 }

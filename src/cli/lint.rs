@@ -92,7 +92,9 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
         format::write(args.format, &report, style, &mut buffer)?;
     }
     match &args.output_file {
-        Some(file) => std::fs::write(file, &buffer).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?,
+        Some(file) => {
+            std::fs::write(file, &buffer).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`kith lint | head`) is not an error worth a panic.

@@ -94,4 +94,3 @@ pub fn fnv1a_parts(parts: &[&str]) -> u64 {
     }
     hash
 }
-

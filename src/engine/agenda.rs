@@ -380,6 +380,6 @@ mod tests {
         let items = agenda(&v, d("2026-12-01"), 7);
         assert_eq!(rows(&items), ["Max missing-thanks journal/2026-11-20.md:1 2026-11-23"]);
         assert_eq!(items[0].contact_path, "people/max.md");
-        assert_eq!(items[0].action, "say thanks for “Max sent me slides”");
+        assert_eq!(items[0].action, "say thanks for “sent me slides”");
     }
 }

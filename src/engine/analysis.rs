@@ -92,7 +92,9 @@ fn settle(vault: &Vault, findings: Vec<Finding>) -> Vec<Finding> {
                 return None;
             }
             if let Some(contact) = &f.contact {
-                if contact.path != f.path && vault.by_path(&contact.path).is_some_and(|c| c.front.ignore.contains(&f.rule)) {
+                if contact.path != f.path
+                    && vault.by_path(&contact.path).is_some_and(|c| c.front.ignore.contains(&f.rule))
+                {
                     return None;
                 }
             }

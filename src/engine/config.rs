@@ -5,8 +5,8 @@
 
 use super::date::Span;
 use super::finding::Level;
-use super::rules::Rule;
 use super::kinds::Kind;
+use super::rules::Rule;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -157,8 +157,9 @@ impl Config {
             };
             match key.get_ref().as_str() {
                 "contacts" | "exclude" => {
-                    let patterns = string_list(value.get_ref())
-                        .ok_or_else(|| err(format!("`{}` must be a list of globs, like [\"people/**\"]", key.get_ref())))?;
+                    let patterns = string_list(value.get_ref()).ok_or_else(|| {
+                        err(format!("`{}` must be a list of globs, like [\"people/**\"]", key.get_ref()))
+                    })?;
                     let globs = Globs::new(patterns).map_err(err)?;
                     if key.get_ref() == "contacts" {
                         config.contacts = globs;
@@ -174,25 +175,40 @@ impl Config {
                 "max-file-size" => {
                     let text = value.get_ref().as_str().unwrap_or_default();
                     config.max_file_size = parse_size(text).ok_or_else(|| {
-                        err(format!("`max-file-size` = {} is not a size: use a whole number and B, KB, MB or GB, like \"4MB\"", value.get_ref()))
+                        err(format!(
+                            "`max-file-size` = {} is not a size: use a whole number and B, KB, MB or GB, like \"4MB\"",
+                            value.get_ref()
+                        ))
                     })?;
                 }
                 "new-contacts-in" => {
-                    let dir = value.get_ref().as_str().ok_or_else(|| err("`new-contacts-in` must be a folder name in quotes, like \"people\"".into()))?;
+                    let dir = value.get_ref().as_str().ok_or_else(|| {
+                        err("`new-contacts-in` must be a folder name in quotes, like \"people\"".into())
+                    })?;
                     config.new_contacts_in = Some(dir.to_string());
                 }
                 "mentions-are-touches" => {
-                    config.mentions_are_touches = value.get_ref().as_bool().ok_or_else(|| err("`mentions-are-touches` must be true or false".into()))?;
+                    config.mentions_are_touches = value
+                        .get_ref()
+                        .as_bool()
+                        .ok_or_else(|| err("`mentions-are-touches` must be true or false".into()))?;
                 }
                 "fail-on" => {
                     let text = value.get_ref().as_str().unwrap_or_default();
                     config.fail_on = match Level::parse(text) {
                         Some(level) if level != Level::Hint => level,
-                        _ => return Err(err(format!("`fail-on` = {} is not a level: use \"error\", \"warning\" or \"info\"", value.get_ref()))),
+                        _ => {
+                            return Err(err(format!(
+                                "`fail-on` = {} is not a level: use \"error\", \"warning\" or \"info\"",
+                                value.get_ref()
+                            )));
+                        }
                     };
                 }
                 "kinds" => {
-                    let table = value.get_ref().as_table().ok_or_else(|| err("`kinds` must be a table: [kinds] with lines like coffee = \"met\"".into()))?;
+                    let table = value.get_ref().as_table().ok_or_else(|| {
+                        err("`kinds` must be a table: [kinds] with lines like coffee = \"met\"".into())
+                    })?;
                     for (name, _) in table {
                         let value_span = sub_span(text, value.span(), name).unwrap_or(value.span());
                         let target = table.get(name).and_then(|v| v.as_str());
@@ -208,11 +224,16 @@ impl Config {
                     }
                 }
                 "rules" => {
-                    let table = value.get_ref().as_table().ok_or_else(|| err("`rules` must be a table: [rules] with lines like vague-ask = \"hint\"".into()))?;
+                    let table = value.get_ref().as_table().ok_or_else(|| {
+                        err("`rules` must be a table: [rules] with lines like vague-ask = \"hint\"".into())
+                    })?;
                     for (name, level) in table {
                         let range = sub_span(text, value.span(), name).unwrap_or(value.span());
                         let rule = Rule::from_name(name).ok_or_else(|| ConfigError {
-                            message: format!("[rules] `{name}` is not a kith rule{}; `kith rule` lists them", did_you_mean_rule(name)),
+                            message: format!(
+                                "[rules] `{name}` is not a kith rule{}; `kith rule` lists them",
+                                did_you_mean_rule(name)
+                            ),
                             range: range.clone(),
                         })?;
                         let level_text = level.as_str().unwrap_or_default();

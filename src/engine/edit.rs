@@ -322,12 +322,18 @@ mod tests {
     #[test]
     fn oldest_first_goes_at_the_end_keeping_crlf() {
         let text = "## Log\r\n* 2026-10-15 #got B\r\n* 2026-11-20 #news A";
-        assert_eq!(logged(text, "2026-12-01"), "## Log\r\n* 2026-10-15 #got B\r\n* 2026-11-20 #news A\r\n* 2026-12-01 #thanks Card");
+        assert_eq!(
+            logged(text, "2026-12-01"),
+            "## Log\r\n* 2026-10-15 #got B\r\n* 2026-11-20 #news A\r\n* 2026-12-01 #thanks Card"
+        );
     }
 
     #[test]
     fn new_log_section() {
-        assert_eq!(logged("---\ntype: contact\n---\n# Jana\n", "2026-12-01"), "---\ntype: contact\n---\n# Jana\n\n## Log\n- 2026-12-01 #thanks Card\n");
+        assert_eq!(
+            logged("---\ntype: contact\n---\n# Jana\n", "2026-12-01"),
+            "---\ntype: contact\n---\n# Jana\n\n## Log\n- 2026-12-01 #thanks Card\n"
+        );
         assert_eq!(logged("# Jana\n\n## Log\n", "2026-12-01"), "# Jana\n\n## Log\n- 2026-12-01 #thanks Card\n");
     }
 
@@ -335,10 +341,16 @@ mod tests {
     fn snooze_sets_or_adds() {
         let text = "---\ntype: contact\nsnooze: 2026-01-01\n---\n";
         let n = note(text);
-        assert_eq!(TextEdit::apply(text, &[snooze(&n, d("2027-01-15"))]), "---\ntype: contact\nsnooze: 2027-01-15\n---\n");
+        assert_eq!(
+            TextEdit::apply(text, &[snooze(&n, d("2027-01-15"))]),
+            "---\ntype: contact\nsnooze: 2027-01-15\n---\n"
+        );
         let text = "---\ntype: contact\n---\n";
         let n = note(text);
-        assert_eq!(TextEdit::apply(text, &[snooze(&n, d("2027-01-15"))]), "---\ntype: contact\nsnooze: 2027-01-15\n---\n");
+        assert_eq!(
+            TextEdit::apply(text, &[snooze(&n, d("2027-01-15"))]),
+            "---\ntype: contact\nsnooze: 2027-01-15\n---\n"
+        );
     }
 
     #[test]

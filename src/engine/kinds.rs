@@ -59,7 +59,9 @@ impl Kind {
             Kind::Got => "they did you a favour — uses up credit, else you owe one; a thank-you is owed either way",
             Kind::Thanks => "you thanked them — closes the oldest thank-you still owed",
             Kind::Ask => "you asked them for help — say exactly how with `how: …`",
-            Kind::News => "something happened in their life (new job, promotion, baby, award) — a congratulation is owed",
+            Kind::News => {
+                "something happened in their life (new job, promotion, baby, award) — a congratulation is owed"
+            }
             Kind::Congrats => "you congratulated them — closes the oldest congratulation still owed",
             Kind::Met => "a touch: you met",
             Kind::Call => "a touch: you talked on the phone",

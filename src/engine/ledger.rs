@@ -28,7 +28,8 @@ impl Ledger {
     /// Runs a contact's entries (in ledger order, as [`super::vault::Vault::entries`]
     /// gives them) up to and including `today`.
     pub fn new(entries: Vec<Entry>, today: Date) -> Ledger {
-        let mut ledger = Ledger { entries: entries.into_iter().filter(|e| e.date <= today).collect(), ..Ledger::default() };
+        let mut ledger =
+            Ledger { entries: entries.into_iter().filter(|e| e.date <= today).collect(), ..Ledger::default() };
         for i in 0..ledger.entries.len() {
             let entry = &ledger.entries[i];
             if entry.is_touch() {

@@ -1,7 +1,7 @@
 //! How names, aliases, file names and link targets compare: NFC, then
 //! Unicode lower-case.
 
-use unicode_normalization::{UnicodeNormalization, is_nfc_quick, IsNormalized};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// The key two names are compared by.
 pub fn fold(name: &str) -> String {

@@ -159,7 +159,8 @@ impl ContactSummary {
             }
             None => md.push_str("- **Last touch:** none on record\n"),
         }
-        let cadence = if self.default_cadence { format!("{} (default)", self.cadence.every()) } else { self.cadence.every() };
+        let cadence =
+            if self.default_cadence { format!("{} (default)", self.cadence.every()) } else { self.cadence.every() };
         let _ = write!(md, "- **Cadence:** {cadence}");
         if let Some(until) = self.snoozed_until {
             let _ = write!(md, " — snoozed until {until}");

@@ -382,7 +382,8 @@ impl Vault {
     }
 
     fn unlink(&mut self, id: NoteId) {
-        let targets: Vec<NoteId> = (0..self.resolved_links(id).len()).filter_map(|i| self.link_contact(id, i)).collect();
+        let targets: Vec<NoteId> =
+            (0..self.resolved_links(id).len()).filter_map(|i| self.link_contact(id, i)).collect();
         for contact in targets {
             if let Some(set) = self.incoming.get_mut(&contact) {
                 set.remove(&id);
@@ -408,9 +409,11 @@ impl Vault {
             return Some(date);
         }
         let name = note.path.rsplit('/').next().unwrap_or(&note.path);
-        (0..name.len()).filter(|&i| name.is_char_boundary(i)).find_map(|i| match super::date::date_shape_prefix(&name[i..]) {
-            Some(DateShape::Real(d)) => Some(d),
-            _ => None,
+        (0..name.len()).filter(|&i| name.is_char_boundary(i)).find_map(|i| {
+            match super::date::date_shape_prefix(&name[i..]) {
+                Some(DateShape::Real(d)) => Some(d),
+                _ => None,
+            }
         })
     }
 
@@ -437,7 +440,14 @@ impl Vault {
                 continue;
             }
             let Some((DateShape::Real(date), _)) = item.date else { continue };
-            out.push(Entry { note: contact, item: i, link: None, date, kinds: item.kinds.iter().map(|k| k.kind).collect(), offset: item.text.start });
+            out.push(Entry {
+                note: contact,
+                item: i,
+                link: None,
+                date,
+                kinds: item.kinds.iter().map(|k| k.kind).collect(),
+                offset: item.text.start,
+            });
         }
         let mentions = self.config.mentions_are_touches;
         let mut others: Vec<(&str, NoteId)> =
@@ -458,12 +468,22 @@ impl Vault {
                     continue;
                 }
                 let Some(date) = Vault::item_date(note, item) else { continue };
-                out.push(Entry { note: id, item: i, link: None, date, kinds: item.kinds.iter().map(|k| k.kind).collect(), offset: item.text.start });
+                out.push(Entry {
+                    note: id,
+                    item: i,
+                    link: None,
+                    date,
+                    kinds: item.kinds.iter().map(|k| k.kind).collect(),
+                    offset: item.text.start,
+                });
             }
             if mentions {
                 let Some(date) = note_date else { continue };
                 for (l, link) in note.links.iter().enumerate() {
-                    if link.embed || link.in_quote || !matches!(resolved.get(l), Some(Some(Target::Note(t))) if *t == contact) {
+                    if link.embed
+                        || link.in_quote
+                        || !matches!(resolved.get(l), Some(Some(Target::Note(t))) if *t == contact)
+                    {
                         continue;
                     }
                     if let Some(item) = link.item.and_then(|i| note.items.get(i)) {
@@ -472,7 +492,14 @@ impl Vault {
                             continue;
                         }
                     }
-                    out.push(Entry { note: id, item: usize::MAX, link: Some(l), date, kinds: Vec::new(), offset: link.range.start });
+                    out.push(Entry {
+                        note: id,
+                        item: usize::MAX,
+                        link: Some(l),
+                        date,
+                        kinds: Vec::new(),
+                        offset: link.range.start,
+                    });
                 }
             }
         }

@@ -1,8 +1,8 @@
 //! Front matter: where it is, what it says, and what is wrong with it
 //! (spec sections 2 and 7).
 
-use super::yaml::{self, Node, Resolved};
 use super::Problem;
+use super::yaml::{self, Node, Resolved};
 use crate::engine::date::{Birthday, Date, DateShape, Span, date_shape};
 use crate::engine::rules::Rule;
 use crate::engine::typo;
@@ -174,7 +174,10 @@ pub fn parse(text: &str, start: usize, is_contact_path: bool, problems: &mut Vec
                 problems.push(Problem::new(
                     Rule::FrontMatter,
                     shift(other.range(), base),
-                    format!("Front matter should be keys and values like `name: Jana Müller`, not {}", other.describe()),
+                    format!(
+                        "Front matter should be keys and values like `name: Jana Müller`, not {}",
+                        other.describe()
+                    ),
                 ));
             }
             return (fm, block.end);
@@ -215,14 +218,18 @@ impl Reader<'_> {
     fn entry(&mut self, key: &Node, value: &Node, is_contact_path: bool) {
         let Node::Scalar { text: key_text, .. } = key else { return };
         let key_range = key.range();
-        let value_range = if value.is_null() && value.range().is_empty() { key_range.end..key_range.end } else { value.range() };
+        let value_range =
+            if value.is_null() && value.range().is_empty() { key_range.end..key_range.end } else { value.range() };
         // Empty values keep their place at the key, so fixes can fill them.
         let value_range = if value_range.start < key_range.end { key_range.end..key_range.end } else { value_range };
         let lower = key_text.to_lowercase();
         let canonical = KNOWN_KEYS.iter().find(|k| **k == lower).copied();
         let identity = canonical.map_or_else(|| key_text.clone(), str::to_string);
         if self.seen.contains(&identity) {
-            self.bad(key_range, format!("`{key_text}` is set twice in this front matter; kith uses the first — remove one"));
+            self.bad(
+                key_range,
+                format!("`{key_text}` is set twice in this front matter; kith uses the first — remove one"),
+            );
             return;
         }
         self.seen.push(identity);
@@ -269,7 +276,8 @@ impl Reader<'_> {
                         match shape {
                             DateShape::Real(d) => {
                                 use chrono::Datelike;
-                                self.fm.birthday = Some(Birthday { year: Some(d.year()), month: d.month(), day: d.day() })
+                                self.fm.birthday =
+                                    Some(Birthday { year: Some(d.year()), month: d.month(), day: d.day() })
                             }
                             DateShape::Unreal => self.invalid_date(value.range(), t),
                         }
@@ -284,7 +292,10 @@ impl Reader<'_> {
                         ),
                     }
                 } else {
-                    self.bad(value.range(), format!("`birthday` should be a date like 1988-04-12 or --04-12, not {}", value.describe()));
+                    self.bad(
+                        value.range(),
+                        format!("`birthday` should be a date like 1988-04-12 or --04-12, not {}", value.describe()),
+                    );
                 }
             }
             "snooze" | "date" => {
@@ -300,12 +311,21 @@ impl Reader<'_> {
                             None
                         }
                         None => {
-                            self.bad(value.range(), format!("`{known}: {}` is not a date: write it as YYYY-MM-DD, like 2027-01-15", text.trim()));
+                            self.bad(
+                                value.range(),
+                                format!(
+                                    "`{known}: {}` is not a date: write it as YYYY-MM-DD, like 2027-01-15",
+                                    text.trim()
+                                ),
+                            );
                             None
                         }
                     },
                     None => {
-                        self.bad(value.range(), format!("`{known}` should be a date like 2027-01-15, not {}", value.describe()));
+                        self.bad(
+                            value.range(),
+                            format!("`{known}` should be a date like 2027-01-15, not {}", value.describe()),
+                        );
                         None
                     }
                 };
@@ -375,7 +395,10 @@ impl Reader<'_> {
                 Some(text) => out.push(Spanned { value: text, range: shift(item.range(), self.base) }),
                 None => self.bad(
                     item.range(),
-                    format!("`{key}` should be a name or a list of names, like `{key}: [Jana, J. Müller]`, not {}", item.describe()),
+                    format!(
+                        "`{key}` should be a name or a list of names, like `{key}: [Jana, J. Müller]`, not {}",
+                        item.describe()
+                    ),
                 ),
             }
         }
@@ -384,7 +407,13 @@ impl Reader<'_> {
 
     fn kith(&mut self, value: &Node) {
         let Node::Map { entries, .. } = value else {
-            self.bad(value.range(), format!("`kith` should be a mapping like `kith: {{ignore: [unreciprocated]}}`, not {}", value.describe()));
+            self.bad(
+                value.range(),
+                format!(
+                    "`kith` should be a mapping like `kith: {{ignore: [unreciprocated]}}`, not {}",
+                    value.describe()
+                ),
+            );
             return;
         };
         for (key, value) in entries {

@@ -100,7 +100,12 @@ impl Note {
 
     /// A note kith did not read because it is too large.
     pub fn skipped(path: &str, size: u64, max: u64) -> Note {
-        let mut note = Note::parse(path, String::new(), Origin { skipped_size: Some(size), ..Origin::default() }, &Config::default());
+        let mut note = Note::parse(
+            path,
+            String::new(),
+            Origin { skipped_size: Some(size), ..Origin::default() },
+            &Config::default(),
+        );
         note.problems.push(Problem::new(
             Rule::SkippedFile,
             0..0,

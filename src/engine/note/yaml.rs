@@ -179,8 +179,12 @@ impl Builder<'_> {
         self.nodes += 1;
         if self.nodes > MAX_NODES || depth > MAX_DEPTH {
             return Err(YamlError {
-                message: if depth > MAX_DEPTH { "front matter is nested too deeply" } else { "front matter is too large" }
-                    .into(),
+                message: if depth > MAX_DEPTH {
+                    "front matter is nested too deeply"
+                } else {
+                    "front matter is too large"
+                }
+                .into(),
                 offset: Some(self.range(span).start),
             });
         }
@@ -196,7 +200,8 @@ impl Builder<'_> {
                     let (event, span) = self.next(parser)?;
                     match event {
                         Event::SequenceEnd => {
-                            let end = self.range(span).end.max(items.last().map_or(start.end, |n: &Node| n.range().end));
+                            let end =
+                                self.range(span).end.max(items.last().map_or(start.end, |n: &Node| n.range().end));
                             return Ok(Node::Seq { items, range: start.start..end });
                         }
                         other => items.push(self.node(other, span, parser, depth + 1)?),

@@ -35,10 +35,7 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         if matches!(resolved.get(i), Some(Some(_))) {
             continue;
         }
-        let message = format!(
-            "No note is called “{}” — create the contact note or correct the link",
-            link.target
-        );
+        let message = format!("No note is called “{}” — create the contact note or correct the link", link.target);
         let mut finding = n.finding(Rule::BrokenLink, link.range.clone(), message);
         finding.identity = format!("{}|{}", n.note.path, link.target);
         out.push(finding);

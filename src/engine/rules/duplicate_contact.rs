@@ -52,11 +52,11 @@ fn check(vault: &Vault, out: &mut Vec<Finding>) {
                 n => format!("{} and {} more", others[..2].join(", "), n - 2),
             };
             let shown = note.slice(range.clone()).trim().trim_matches(['"', '\'']).to_string();
-            let shown = if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
+            let shown =
+                if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
             let message = format!(
                 "“{shown}” also names {} — links to [[{shown}]] go to {}; give each person a distinct name, or merge the notes",
-                others,
-                winner
+                others, winner
             );
             out.push(Finding {
                 rule: Rule::DuplicateContact,

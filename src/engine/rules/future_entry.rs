@@ -41,7 +41,8 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
                 _ => continue,
             }
         } else {
-            let links_contact = item.links.clone().any(|l| !note.links[l].embed && n.vault.link_contact(n.id, l).is_some());
+            let links_contact =
+                item.links.clone().any(|l| !note.links[l].embed && n.vault.link_contact(n.id, l).is_some());
             match Vault::item_date(note, item) {
                 Some(d) if links_contact => d,
                 _ => continue,

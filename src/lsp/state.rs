@@ -1,0 +1,502 @@
+//! What the server knows: the open documents, and the vault they belong to.
+//!
+//! Two locks, always taken in this order: the [`World`] (an `RwLock`: the
+//! vault index, read by requests and the analysis, written when notes
+//! change) before the [`Documents`] (a `Mutex`: the editor's texts). The
+//! `didOpen`/`didChange`/`didClose` handlers take only the documents lock and
+//! never wait for the world, so edits are applied in the order they came, at
+//! once. Their texts reach the vault on the next *flush*: by the analysis
+//! worker, or by a request that needs the vault to match the editor.
+
+use super::proto;
+use crate::engine::config::{self, Config};
+use crate::engine::date::Date;
+use crate::engine::names::{self, fold};
+use crate::engine::note::{Note, Origin};
+use crate::engine::text::{Encoding, LineCol, LineIndex};
+use crate::engine::vault::{NoteId, Target, Vault};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, mpsc};
+use tower_lsp_server::lsp_types::{TextDocumentContentChangeEvent, Uri};
+
+/// Work for the analysis worker.
+#[derive(Debug)]
+pub enum Job {
+    /// Documents changed; flush and analyse.
+    Edited,
+    /// Read the vault for the first time. `watch`: run our own file watcher.
+    Index {
+        watch: bool,
+    },
+    /// The editor cannot watch files for us after all: run our own watcher.
+    Watch,
+    /// Files changed on disk.
+    Files {
+        paths: Vec<PathBuf>,
+        rescan: bool,
+    },
+    /// A document was closed: the disk is the truth for it again.
+    Closed {
+        uri: Uri,
+        place: Place,
+    },
+    Shutdown,
+}
+
+/// What a document is to kith.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// Not placed yet (placed on the next flush).
+    Unknown,
+    /// A note of the vault, by its vault-relative path.
+    Vault(String),
+    /// A Markdown file outside the vault, analysed on its own.
+    Loose(String),
+    /// The vault's `kith.toml`.
+    Config,
+    /// A file kith does not read (hidden, excluded, not Markdown).
+    Ignored,
+}
+
+/// An open document: the editor's text, which wins over the disk.
+#[derive(Debug)]
+pub struct Doc {
+    pub text: String,
+    pub version: i32,
+    pub lines: LineIndex,
+    pub place: Place,
+}
+
+#[derive(Debug, Default)]
+pub struct Documents {
+    pub open: HashMap<Uri, Doc>,
+    /// Documents whose text the vault has not seen yet.
+    pub dirty: BTreeSet<Uri>,
+    pub enc: Option<Encoding>,
+}
+
+impl Documents {
+    fn encoding(&self) -> Encoding {
+        self.enc.unwrap_or(Encoding::Utf16)
+    }
+
+    pub fn open(&mut self, uri: Uri, text: String, version: i32) {
+        let lines = LineIndex::new(&text);
+        self.open.insert(uri.clone(), Doc { text, version, lines, place: Place::Unknown });
+        self.dirty.insert(uri);
+    }
+
+    /// Applies content changes in order. Positions clamp; a range given end
+    /// first is taken start first.
+    pub fn change(&mut self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
+        let enc = self.encoding();
+        let Some(doc) = self.open.get_mut(uri) else { return };
+        for change in changes {
+            match change.range {
+                None => doc.text = change.text,
+                Some(range) => {
+                    let at = |p: tower_lsp_server::lsp_types::Position| {
+                        doc.lines.offset(&doc.text, LineCol { line: p.line, col: p.character }, enc)
+                    };
+                    let (a, b) = (at(range.start), at(range.end));
+                    doc.text.replace_range(a.min(b)..a.max(b), &change.text);
+                }
+            }
+            doc.lines = LineIndex::new(&doc.text);
+        }
+        doc.version = version;
+        self.dirty.insert(uri.clone());
+    }
+
+    pub fn close(&mut self, uri: &Uri) -> Option<Place> {
+        self.dirty.remove(uri);
+        self.open.remove(uri).map(|d| d.place)
+    }
+
+    /// Vault-relative paths of the open notes of the vault.
+    pub fn open_in_vault(&self) -> BTreeSet<String> {
+        self.open
+            .values()
+            .filter_map(|d| match &d.place {
+                Place::Vault(rel) => Some(rel.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// What to analyse again.
+#[derive(Debug, Default)]
+pub struct Dirty {
+    /// Notes whose own findings to recompute, by path.
+    pub notes: BTreeSet<String>,
+    /// Contacts whose findings to recompute, by path.
+    pub contacts: BTreeSet<String>,
+    /// The vault-wide findings (names changed).
+    pub vault: bool,
+    /// Everything: the vault was read again, or the date changed.
+    pub full: bool,
+}
+
+impl Dirty {
+    pub fn is_empty(&self) -> bool {
+        !self.full && !self.vault && self.notes.is_empty() && self.contacts.is_empty()
+    }
+}
+
+/// A name a contact answers to, for completion and workspace symbols.
+#[derive(Debug, Clone)]
+pub struct ContactName {
+    pub folded: String,
+    pub label: String,
+    pub id: NoteId,
+    pub alias: bool,
+}
+
+/// One vault and what is known about it.
+#[derive(Debug, Default)]
+pub struct Space {
+    pub vault: Vault,
+    /// Every contact name and alias, sorted by folded name.
+    pub names: Vec<ContactName>,
+    pub dirty: Dirty,
+    /// The document version each open note of the vault was last read at.
+    pub synced: HashMap<String, i32>,
+    /// Notes removed since links were last resolved (their ids may be reused).
+    removed: HashSet<NoteId>,
+    /// Notes that became or stopped being contacts since links were last resolved.
+    turned: HashSet<NoteId>,
+}
+
+impl Space {
+    pub fn new(config: Config) -> Space {
+        Space::of(Vault::new(config))
+    }
+
+    pub fn of(vault: Vault) -> Space {
+        Space { vault, ..Space::default() }
+    }
+
+    /// Contacts whose findings a note feeds: the contacts it links, and
+    /// itself when it is one.
+    fn touched(&self, path: &str) -> Vec<String> {
+        let Some(id) = self.vault.id(path) else { return Vec::new() };
+        let mut out: Vec<String> = self
+            .vault
+            .linked_contacts(id)
+            .into_iter()
+            .filter_map(|c| self.vault.note(c).map(|n| n.path.clone()))
+            .collect();
+        if self.vault.note(id).is_some_and(|n| n.is_contact) {
+            out.push(path.to_string());
+        }
+        out
+    }
+
+    /// Adds or replaces a note, marking it and the contacts it touched before
+    /// and touches now. Link resolution waits for [`Space::settle`].
+    pub fn upsert(&mut self, note: Note) {
+        let path = note.path.clone();
+        let before = self.touched(&path);
+        let was_contact = self.vault.by_path(&path).map(|n| n.is_contact);
+        let is_contact = note.is_contact;
+        let id = self.vault.upsert_note(note);
+        if was_contact.is_some_and(|was| was != is_contact) {
+            self.turned.insert(id);
+        }
+        let after = self.touched(&path);
+        self.dirty.contacts.extend(before.into_iter().chain(after));
+        self.dirty.notes.insert(path);
+    }
+
+    pub fn upsert_text(&mut self, path: &str, text: String) {
+        let note = Note::parse(path, text, Origin::default(), &self.vault.config);
+        self.upsert(note);
+    }
+
+    /// Removes a note, or the notes below a folder that is gone.
+    pub fn remove(&mut self, path: &str) {
+        let before = self.touched(path);
+        let id = self.vault.id(path);
+        if self.vault.remove(path) {
+            self.removed.extend(id);
+            self.dirty.contacts.extend(before);
+            self.dirty.notes.insert(path.to_string());
+            return;
+        }
+        self.vault.remove_file(path);
+        if names::is_markdown(path) {
+            return;
+        }
+        // Perhaps a folder: what was below it is gone too.
+        let prefix = format!("{path}/");
+        let gone: Vec<String> =
+            self.vault.notes().filter(|(_, n)| n.path.starts_with(&prefix)).map(|(_, n)| n.path.clone()).collect();
+        for path in gone {
+            let before = self.touched(&path);
+            self.removed.extend(self.vault.id(&path));
+            self.vault.remove(&path);
+            self.dirty.contacts.extend(before);
+            self.dirty.notes.insert(path);
+        }
+    }
+
+    /// Resolves links again when a change can have moved them (a note came
+    /// or went, names changed), and marks what the move touched: every note
+    /// whose links now resolve differently, the contacts those links pointed
+    /// at before and point at now, and the vault-wide findings.
+    pub fn settle(&mut self) {
+        if !self.vault.needs_refresh() {
+            return;
+        }
+        let before: Vec<(NoteId, Vec<Option<Target>>)> =
+            self.vault.notes().map(|(id, _)| (id, self.vault.resolved_links(id).to_vec())).collect();
+        self.vault.refresh();
+        let removed = std::mem::take(&mut self.removed);
+        let turned = std::mem::take(&mut self.turned);
+        // A link to a note that went (its id perhaps reused) or changed its
+        // contact status counts as moved even when its id is the same.
+        let shaken =
+            |t: &Option<Target>| matches!(t, Some(Target::Note(id)) if removed.contains(id) || turned.contains(id));
+        for (id, old) in before {
+            let new = self.vault.resolved_links(id);
+            if old.as_slice() == new && !old.iter().any(shaken) {
+                continue;
+            }
+            let Some(note) = self.vault.note(id) else { continue };
+            self.dirty.notes.insert(note.path.clone());
+            for target in old.iter().chain(new).flatten() {
+                let Target::Note(t) = target else { continue };
+                if let Some(linked) = self.vault.note(*t).filter(|n| n.is_contact || turned.contains(t)) {
+                    self.dirty.contacts.insert(linked.path.clone());
+                }
+            }
+        }
+        self.dirty.vault = true;
+        self.index_names();
+    }
+
+    /// Rebuilds the sorted list of contact names.
+    pub fn index_names(&mut self) {
+        let mut names = Vec::new();
+        for (id, note) in self.vault.contacts() {
+            let name = note.display_name().to_string();
+            let folded_name = fold(&name);
+            for alias in &note.front.aliases {
+                let folded = fold(&alias.value);
+                if !folded.is_empty() && folded != folded_name {
+                    names.push(ContactName { folded, label: alias.value.trim().to_string(), id, alias: true });
+                }
+            }
+            names.push(ContactName { folded: folded_name, label: name, id, alias: false });
+        }
+        names.sort_by(|a, b| (a.folded.as_str(), a.alias, a.id).cmp(&(b.folded.as_str(), b.alias, b.id)));
+        self.names = names;
+    }
+}
+
+/// Which space a document or path belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SpaceKey {
+    Main,
+    Loose(Uri),
+}
+
+/// What the client can do, as far as kith cares.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ClientFlags {
+    pub create_files: bool,
+    pub document_changes: bool,
+    pub watch_files: bool,
+    pub progress: bool,
+    pub code_lens_refresh: bool,
+    pub label_details: bool,
+}
+
+#[derive(Debug)]
+pub struct World {
+    /// The vault root; `None` without a workspace (then every file is loose).
+    pub root: Option<PathBuf>,
+    pub main: Space,
+    pub loose: HashMap<Uri, Space>,
+    /// The client's URI of each open note of the main vault.
+    pub main_uris: HashMap<String, Uri>,
+    pub today: Date,
+    /// Whether `today` follows the clock (else it was given).
+    pub local_today: bool,
+    pub enc: Encoding,
+    pub client: ClientFlags,
+    /// Whether the vault has been read: until then its findings are not published.
+    pub indexed: bool,
+    /// `kith.toml` may have changed: the vault must be read again if it did.
+    pub config_changed: bool,
+    /// The text of `kith.toml` the configuration was read from.
+    pub config_text: Option<String>,
+}
+
+impl World {
+    pub fn new(today: Date) -> World {
+        World {
+            root: None,
+            main: Space::default(),
+            loose: HashMap::new(),
+            main_uris: HashMap::new(),
+            today,
+            local_today: true,
+            enc: Encoding::Utf16,
+            client: ClientFlags::default(),
+            indexed: false,
+            config_changed: false,
+            config_text: None,
+        }
+    }
+
+    /// What a URI is to kith.
+    pub fn place_of(&self, uri: &Uri) -> Place {
+        let Some(path) = proto::file_path(uri) else {
+            return Place::Loose(loose_name(uri));
+        };
+        if let Some(root) = &self.root {
+            let rel = crate::io::walk::relative(root, &path).or_else(|| {
+                // The client may spell the path through a symbolic link.
+                let dir = std::fs::canonicalize(path.parent()?).ok()?;
+                crate::io::walk::relative(root, &dir.join(path.file_name()?))
+            });
+            if let Some(rel) = rel.filter(|r| !r.is_empty()) {
+                if rel == config::FILE_NAME {
+                    return Place::Config;
+                }
+                let config = &self.main.vault.config;
+                if crate::io::watch::hidden(&rel) || !names::is_markdown(&rel) || config.exclude.matches_file(&rel) {
+                    return Place::Ignored;
+                }
+                return Place::Vault(rel);
+            }
+        }
+        if names::is_markdown(&path.to_string_lossy()) { Place::Loose(loose_name(uri)) } else { Place::Ignored }
+    }
+
+    pub fn space(&self, key: &SpaceKey) -> Option<&Space> {
+        match key {
+            SpaceKey::Main => Some(&self.main),
+            SpaceKey::Loose(uri) => self.loose.get(uri),
+        }
+    }
+
+    /// The space and path of a document, whether it is open or not.
+    pub fn locate(&self, uri: &Uri) -> Option<(SpaceKey, String)> {
+        if let Some(space) = self.loose.get(uri) {
+            let (_, note) = space.vault.notes().next()?;
+            return Some((SpaceKey::Loose(uri.clone()), note.path.clone()));
+        }
+        match self.place_of(uri) {
+            Place::Vault(rel) => Some((SpaceKey::Main, rel)),
+            _ => None,
+        }
+    }
+
+    /// The URI of a note of a space: the client's own for open documents.
+    pub fn uri_of(&self, key: &SpaceKey, path: &str) -> Option<Uri> {
+        match key {
+            SpaceKey::Loose(uri) => Some(uri.clone()),
+            SpaceKey::Main => match self.main_uris.get(path) {
+                Some(uri) => Some(uri.clone()),
+                None => proto::file_uri(&self.root.as_ref()?.join(path)),
+            },
+        }
+    }
+
+    /// Brings the vault up to date with the editor's texts.
+    pub fn flush(&mut self, docs: &mut Documents) {
+        if docs.dirty.is_empty() {
+            return;
+        }
+        for uri in std::mem::take(&mut docs.dirty) {
+            let place = match docs.open.get(&uri) {
+                Some(doc) if doc.place == Place::Unknown => self.place_of(&uri),
+                Some(doc) => doc.place.clone(),
+                None => continue,
+            };
+            let Some(doc) = docs.open.get_mut(&uri) else { continue };
+            doc.place = place.clone();
+            match place {
+                Place::Vault(rel) => {
+                    self.main.upsert_text(&rel, doc.text.clone());
+                    self.main.synced.insert(rel.clone(), doc.version);
+                    self.main_uris.insert(rel, uri);
+                }
+                Place::Loose(name) => {
+                    let space = self.loose.entry(uri).or_insert_with(|| Space::new(Config::default()));
+                    space.upsert_text(&name, doc.text.clone());
+                    space.synced.insert(name, doc.version);
+                }
+                Place::Config => self.config_changed = true,
+                Place::Unknown | Place::Ignored => {}
+            }
+        }
+        self.main.settle();
+        for space in self.loose.values_mut() {
+            space.settle();
+        }
+    }
+}
+
+/// The file name of a URI, as the path of a one-note vault.
+fn loose_name(uri: &Uri) -> String {
+    let path = uri.path().as_str();
+    let name = path.rsplit('/').find(|s| !s.is_empty()).unwrap_or("untitled.md");
+    let name = percent_encoding::percent_decode_str(name).decode_utf8_lossy().into_owned();
+    if names::is_markdown(&name) { name } else { format!("{name}.md") }
+}
+
+/// The state shared by the handlers and the worker.
+#[derive(Debug)]
+pub struct Shared {
+    docs: Mutex<Documents>,
+    world: RwLock<World>,
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
+}
+
+impl Shared {
+    pub fn new(today: Date) -> Shared {
+        Shared { docs: Mutex::default(), world: RwLock::new(World::new(today)), jobs: Mutex::new(None) }
+    }
+
+    pub fn docs(&self) -> MutexGuard<'_, Documents> {
+        self.docs.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn write(&self) -> RwLockWriteGuard<'_, World> {
+        self.world.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The world as it is, without flushing the editor's texts.
+    pub fn read_stale(&self) -> RwLockReadGuard<'_, World> {
+        self.world.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The world with every edit so far applied: what requests answer from.
+    pub fn read(&self) -> RwLockReadGuard<'_, World> {
+        if !self.docs().dirty.is_empty() {
+            let mut world = self.write();
+            let mut docs = self.docs();
+            world.flush(&mut docs);
+            drop(docs);
+            drop(world);
+            self.send(Job::Edited);
+        }
+        self.read_stale()
+    }
+
+    pub fn set_jobs(&self, jobs: mpsc::Sender<Job>) {
+        *self.jobs.lock().unwrap_or_else(PoisonError::into_inner) = Some(jobs);
+    }
+
+    pub fn send(&self, job: Job) {
+        if let Some(jobs) = self.jobs.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+            // The worker is gone only after shutdown: nothing is left to do.
+            let _ = jobs.send(job);
+        }
+    }
+}
