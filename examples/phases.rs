@@ -23,6 +23,9 @@ fn main() {
     let (vault, _) = kithkin::io::load_vault(&found.root, config);
     eprintln!("load      {:>8.1} ms  (walk + read + parse + index)", t.elapsed().as_secs_f64() * 1e3);
     let t = Instant::now();
+    let dups = analysis::vault_findings(&vault);
+    eprintln!("  vault   {:>8.1} ms  ({} duplicate findings)", t.elapsed().as_secs_f64() * 1e3, dups.len());
+    let t = Instant::now();
     let findings = analysis::analyze(&vault, today);
     eprintln!("analyze   {:>8.1} ms  ({} findings)", t.elapsed().as_secs_f64() * 1e3, findings.len());
     let t = Instant::now();

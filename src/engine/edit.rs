@@ -109,14 +109,14 @@ pub fn log_entry(note: &Note, date: Date, tags: &[&str], words: &str) -> TextEdi
     let body = entry_text(date, tags, words);
     if let Some(order) = log_order(note) {
         let (template, _) = entries[0];
-        let prefix = &text[line_start(text, template.marker)..template.text.start];
+        let prefix = &text[line_start(text, template.full.start)..template.text.start];
         let line = format!("{}{body}{eol}", list_prefix(prefix));
         let before = match order {
             LogOrder::NewestFirst => entries.iter().find(|(_, d)| *d < date),
             LogOrder::OldestFirst => entries.iter().find(|(_, d)| *d > date),
         };
         return match before {
-            Some((item, _)) => TextEdit::insert(line_start(text, item.marker), line),
+            Some((item, _)) => TextEdit::insert(line_start(text, item.full.start), line),
             None => {
                 let (last, _) = entries[entries.len() - 1];
                 insert_after(text, last.full.end, line, eol)

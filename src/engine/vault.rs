@@ -115,13 +115,19 @@ impl Vault {
     /// Builds a vault from notes parsed (with the same config) elsewhere.
     pub fn from_notes(config: Config, notes: Vec<Note>, other_files: Vec<String>) -> Vault {
         let mut vault = Vault::new(config);
-        vault.notes.reserve(notes.len());
-        vault.by_path.reserve(notes.len());
         for path in other_files {
             vault.add_file(&path);
         }
-        for note in notes {
-            vault.insert(note);
+        // `Option<Note>` is as large as `Note`: this reuses the allocation.
+        vault.notes = notes.into_iter().map(Some).collect();
+        let count = vault.notes.len();
+        vault.names_of = vec![NoteNames::default(); count];
+        vault.resolved = vec![Vec::new(); count];
+        vault.by_path.reserve(count);
+        for id in 0..count {
+            let path = vault.notes[id].as_ref().map(|n| n.path.clone()).unwrap_or_default();
+            vault.by_path.insert(path, id as NoteId);
+            vault.index_names(id as NoteId);
         }
         vault.resolve_all();
         vault

@@ -13,6 +13,7 @@ use crate::engine::rules::Rule;
 use crate::engine::text::LineIndex;
 use crate::engine::typo;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use smallvec::SmallVec;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,9 +33,7 @@ pub struct KindTag {
 /// A list item that may matter: an entry, a task, or an item with links.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
-    /// Offset of the list marker.
-    pub marker: usize,
-    /// The whole item, nested content included.
+    /// The whole item from its list marker on, nested content included.
     pub full: Range<usize>,
     /// The item's text: its first paragraph.
     pub text: Range<usize>,
@@ -46,8 +45,9 @@ pub struct Item {
     pub checkbox: Option<Range<usize>>,
     /// A leading `NNNN-NN-NN` (after the checkbox of a task).
     pub date: Option<(DateShape, Range<usize>)>,
-    /// Kind tags that name kinds, in the order they stand.
-    pub kinds: Vec<KindTag>,
+    /// Kind tags that name kinds, in the order they stand (almost always
+    /// one: kept inline, without an allocation of its own).
+    pub kinds: SmallVec<[KindTag; 1]>,
     /// Where the free text after the date and tags starts.
     pub rest: usize,
     /// Indexes into the note's links.
@@ -196,7 +196,7 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
     let mut links = scan_links(text, body_start, &|o| in_code(o) || in_comment(o), &in_quote);
 
     raw_items.sort_by_key(|(_, t, _)| t.start);
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(raw_items.len());
     for (full, range, quoted) in raw_items {
         let first = links.partition_point(|l| l.range.start < range.start);
         let last = links.partition_point(|l| l.range.start < range.end);
@@ -273,7 +273,7 @@ fn read_item(
             }
         }
     }
-    let mut kinds = Vec::new();
+    let mut kinds = SmallVec::new();
     let mut typos = Vec::new();
     if task.is_none() {
         loop {
@@ -316,7 +316,7 @@ fn read_item(
     if task.is_none() && date.is_none() && kinds.is_empty() && links.is_empty() {
         return None;
     }
-    Some(Item { marker: full.start, full, text: range, first_line, in_quote, task, checkbox, date, kinds, rest, links })
+    Some(Item { full, text: range, first_line, in_quote, task, checkbox, date, kinds, rest, links })
 }
 
 fn scan_links(
