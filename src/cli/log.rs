@@ -163,7 +163,7 @@ enum Found {
 }
 
 /// The names a contact answers to, folded: display name, aliases, file name.
-fn keys(vault: &Vault, id: NoteId) -> Vec<String> {
+fn keys(vault: &Vault, id: NoteId, fold: fn(&str) -> String) -> Vec<String> {
     let Some(note) = vault.note(id) else { return Vec::new() };
     let mut keys = vec![fold(note.display_name()), fold(names::file_stem(&note.path))];
     keys.extend(note.front.aliases.iter().map(|a| fold(&a.value)));
@@ -175,32 +175,37 @@ fn keys(vault: &Vault, id: NoteId) -> Vec<String> {
 /// insensitively. The first of these that matches decides: the whole name;
 /// the start of a name; the start of a word in a name (`müller`).
 fn find_contact(vault: &Vault, query: &str) -> Found {
-    let q = fold(query.trim_start_matches("[[").trim_end_matches("]]"));
+    let query = query.trim_start_matches("[[").trim_end_matches("]]");
     let mut contacts: Vec<(NoteId, &str)> = vault.contacts().map(|(id, n)| (id, n.path.as_str())).collect();
     contacts.sort_by_key(|(_, path)| *path);
-    if q.is_empty() {
-        return Found::None(Vec::new());
-    }
-    let path_match = |path: &str| fold(path) == q || fold(names::without_extension(path)) == q;
-    let tiers: [&dyn Fn(&str) -> bool; 3] = [&|k: &str| k == q, &|k: &str| k.starts_with(&q), &|k: &str| {
-        k.split(|c: char| c.is_whitespace() || c == '-' || c == '_').any(|w| w.starts_with(&q))
-    }];
-    for (tier, matches) in tiers.iter().enumerate() {
-        let found: Vec<NoteId> = contacts
-            .iter()
-            .filter(|(id, path)| (tier == 0 && path_match(path)) || keys(vault, *id).iter().any(|k| matches(k)))
-            .map(|(id, _)| *id)
-            .collect();
-        match found.len() {
-            0 => continue,
-            1 => return Found::One(found[0]),
-            _ => return Found::Many(found),
+    // Exact folding first; then without accents, for "zoe" → Zoë.
+    for fold in [fold as fn(&str) -> String, names::fold_loose] {
+        let q = fold(query);
+        if q.is_empty() {
+            return Found::None(Vec::new());
+        }
+        let path_match = |path: &str| fold(path) == q || fold(names::without_extension(path)) == q;
+        let tiers: [&dyn Fn(&str) -> bool; 3] = [&|k: &str| k == q, &|k: &str| k.starts_with(&q), &|k: &str| {
+            k.split(|c: char| c.is_whitespace() || c == '-' || c == '_').any(|w| w.starts_with(&q))
+        }];
+        for (tier, matches) in tiers.iter().enumerate() {
+            let found: Vec<NoteId> = contacts
+                .iter()
+                .filter(|(id, path)| (tier == 0 && path_match(path)) || keys(vault, *id, fold).iter().any(|k| matches(k)))
+                .map(|(id, _)| *id)
+                .collect();
+            match found.len() {
+                0 => continue,
+                1 => return Found::One(found[0]),
+                _ => return Found::Many(found),
+            }
         }
     }
+    let q = fold(query);
     let near: Vec<NoteId> = contacts
         .iter()
         .filter(|(id, _)| {
-            let keys = keys(vault, *id);
+            let keys = keys(vault, *id, fold);
             typo::nearest(&q, keys.iter().map(String::as_str)).is_some()
         })
         .map(|(id, _)| *id)

@@ -13,6 +13,25 @@ pub fn fold(name: &str) -> String {
     }
 }
 
+/// A looser key for what people type on a keyboard without accents:
+/// "Zoë Weiß" and "zoe weiss" meet. Used only to find a contact from a
+/// command line, never to resolve links (the spec compares exactly).
+pub fn fold_loose(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.trim().nfd() {
+        match c {
+            'ß' => out.push_str("ss"),
+            'ø' | 'Ø' => out.push('o'),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'ł' | 'Ł' => out.push('l'),
+            'ı' => out.push('i'),
+            c if unicode_normalization::char::is_combining_mark(c) => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
 /// The file name of a vault-relative path, without its extension.
 pub fn file_stem(path: &str) -> &str {
     let name = path.rsplit('/').next().unwrap_or(path);
@@ -49,5 +68,7 @@ mod tests {
         assert_eq!(without_extension("people/jana.md"), "people/jana");
         assert_eq!(file_stem("a/.hidden"), ".hidden");
         assert!(is_markdown("X.Markdown"));
+        assert_eq!(fold_loose("Zoë Weiß"), "zoe weiss");
+        assert_eq!(fold_loose("Søren Ørsted"), "soren orsted");
     }
 }
