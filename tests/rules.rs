@@ -432,6 +432,7 @@ type: contact
 name: [Jana]
       ^^^^^^ error: front-matter
 aliases: [Jana M., 42, {x: y}]
+                   ^^ error: front-matter
                        ^^^^^^ error: front-matter
 phone: +49 30 1234567
 cadence: every two months

@@ -49,7 +49,9 @@ impl Span {
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.starts_with('0') {
             return None;
         }
-        let count: u32 = digits.parse().ok()?;
+        // The spec sets no upper bound: a huge count saturates, and adding
+        // it saturates at the end of the calendar.
+        let count: u32 = digits.parse().unwrap_or(u32::MAX);
         Some(Span { count, unit })
     }
 
@@ -226,7 +228,8 @@ mod tests {
     fn durations() {
         assert_eq!(Span::parse("10d"), Some(Span { count: 10, unit: Unit::Day }));
         assert_eq!(Span::parse("quarterly"), Some(Span { count: 3, unit: Unit::Month }));
-        for bad in ["", "d", "0d", "01d", "-1d", "+1d", "1 d", "1D", "1x", "Monthly", "1.5m", "99999999999d"] {
+        assert_eq!(Span::parse("99999999999d"), Some(Span { count: u32::MAX, unit: Unit::Day }));
+        for bad in ["", "d", "0d", "01d", "-1d", "+1d", "1 d", "1D", "1x", "Monthly", "1.5m"] {
             assert_eq!(Span::parse(bad), None, "{bad}");
         }
     }

@@ -399,7 +399,12 @@ fn scan_comments(
         let Some(line_range) = lines.line_range(text, line) else { continue };
         let before = &text[line_range.start..open];
         let after = text.get(end..line_range.end.max(end)).unwrap_or("");
-        let alone = before.trim().is_empty() && after.trim().is_empty();
+        // The spec: at the end of a line it silences that line; alone on a
+        // line, the next. A comment with text after it silences nothing.
+        if !after.trim().is_empty() {
+            continue;
+        }
+        let alone = before.trim().is_empty();
         suppressions.push(Suppression { line: if alone { line + 1 } else { line }, rules });
     }
     (comments, suppressions)

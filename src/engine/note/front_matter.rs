@@ -186,6 +186,7 @@ pub fn parse(text: &str, start: usize, is_contact_path: bool, problems: &mut Vec
     let mut reader = Reader { text, base, fm: &mut fm, problems, seen: Vec::new() };
     for (key, value) in &entries {
         reader.entry(key, value, is_contact_path);
+        reader.nested_repeats(value);
     }
     (fm, block.end)
 }
@@ -253,8 +254,8 @@ impl Reader<'_> {
             "role" => self.fm.role = self.string(known, value).map(|s| s.value),
             "email" => self.fm.email = self.string(known, value).map(|s| s.value),
             "phone" => self.fm.phone = self.string(known, value).map(|s| s.value),
-            "aliases" => self.fm.aliases = self.strings(known, value),
-            "tags" => self.fm.tags = self.strings(known, value).into_iter().map(|s| s.value).collect(),
+            "aliases" => self.fm.aliases = self.strings(known, value, false),
+            "tags" => self.fm.tags = self.strings(known, value, false).into_iter().map(|s| s.value).collect(),
             "cadence" => {
                 if let Some(text) = self.string(known, value) {
                     match Span::parse(text.value.trim()) {
@@ -340,6 +341,34 @@ impl Reader<'_> {
         }
     }
 
+    /// YAML 1.2 keys are unique in every mapping, not only at the top:
+    /// a repeated nested key is reported at its second occurrence.
+    fn nested_repeats(&mut self, value: &Node) {
+        let mut stack = vec![value];
+        while let Some(node) = stack.pop() {
+            match node {
+                Node::Map { entries, .. } => {
+                    let mut seen: Vec<&str> = Vec::new();
+                    for (key, value) in entries {
+                        if let Node::Scalar { text, .. } = key {
+                            if seen.contains(&text.as_str()) {
+                                self.bad(
+                                    key.range(),
+                                    format!("`{text}` is set twice here; kith uses the first — remove one"),
+                                );
+                            } else {
+                                seen.push(text);
+                            }
+                        }
+                        stack.push(value);
+                    }
+                }
+                Node::Seq { items, .. } => stack.extend(items),
+                _ => {}
+            }
+        }
+    }
+
     fn possible_typo(&mut self, key: &str, range: Range<usize>) {
         if let Some(best) = typo::nearest(key, KNOWN_KEYS) {
             let mut problem = Problem::new(
@@ -381,9 +410,20 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&mut self, key: &str, value: &Node) -> Vec<Spanned<String>> {
+    /// A string or a list of strings (`aliases`, `tags`); with `list_only`,
+    /// a list only (`kith.ignore`). Numbers are not names here: the spec
+    /// reads numbers as text only for `type`, `name`, `org`, `role`, `email`
+    /// and `phone`.
+    fn strings(&mut self, key: &str, value: &Node, list_only: bool) -> Vec<Spanned<String>> {
         let items: Vec<&Node> = match value {
             Node::Seq { items, .. } => items.iter().collect(),
+            _ if list_only => {
+                self.bad(
+                    value.range(),
+                    format!("`{key}` should be a list, like `ignore: [unreciprocated]`, not {}", value.describe()),
+                );
+                return Vec::new();
+            }
             _ => vec![value],
         };
         let mut out = Vec::new();
@@ -391,9 +431,11 @@ impl Reader<'_> {
             if item.is_null() {
                 continue;
             }
-            match self.scalar_text(item) {
-                Some(text) => out.push(Spanned { value: text, range: shift(item.range(), self.base) }),
-                None => self.bad(
+            match (item, item.resolved()) {
+                (Node::Scalar { text, .. }, Some(Resolved::Str)) => {
+                    out.push(Spanned { value: text.clone(), range: shift(item.range(), self.base) })
+                }
+                _ => self.bad(
                     item.range(),
                     format!(
                         "`{key}` should be a name or a list of names, like `{key}: [Jana, J. Müller]`, not {}",
@@ -421,7 +463,7 @@ impl Reader<'_> {
             if text != "ignore" || value.is_null() {
                 continue;
             }
-            for name in self.strings("kith.ignore", value) {
+            for name in self.strings("kith.ignore", value, true) {
                 match Rule::from_name(name.value.trim()) {
                     Some(rule) => self.fm.ignore.push(rule),
                     None => {

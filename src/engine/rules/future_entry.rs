@@ -1,6 +1,6 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::date::DateShape;
-use crate::engine::finding::{Finding, Level};
+use crate::engine::finding::{ContactRef, Finding, Level};
 use crate::engine::vault::Vault;
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -35,16 +35,19 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         if !item.has_kinds() {
             continue;
         }
-        let date = if note.is_contact {
+        // The entry is about its contact: the note itself, or (in an
+        // ordinary note) the first contact it links, whose `kith.ignore`
+        // then applies too.
+        let (date, contact) = if note.is_contact {
             match item.date {
-                Some((DateShape::Real(d), _)) => d,
+                Some((DateShape::Real(d), _)) => (d, n.id),
                 _ => continue,
             }
         } else {
-            let links_contact =
-                item.links.clone().any(|l| !note.links[l].embed && n.vault.link_contact(n.id, l).is_some());
-            match Vault::item_date(note, item) {
-                Some(d) if links_contact => d,
+            let linked =
+                item.links.clone().filter(|&l| !note.links[l].embed).find_map(|l| n.vault.link_contact(n.id, l));
+            match (Vault::item_date(note, item), linked) {
+                (Some(d), Some(contact)) => (d, contact),
                 _ => continue,
             }
         };
@@ -58,6 +61,8 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         );
         let mut finding = n.finding(Rule::FutureEntry, item.first_line.clone(), message);
         finding.identity = format!("{}|{i}|{}", note.path, note.slice(item.first_line.clone()).trim());
+        finding.contact =
+            n.vault.note(contact).map(|c| ContactRef { name: c.display_name().to_string(), path: c.path.clone() });
         out.push(finding);
     }
 }
