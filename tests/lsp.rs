@@ -772,3 +772,42 @@ fn the_binary_exits_with_the_protocol_codes() {
         assert_eq!(status.code(), Some(if shutdown { 0 } else { 1 }));
     }
 }
+
+/// A workspace opened through a symbolic link (on macOS, `/tmp` is one): the
+/// editor knows its files by the linked path, so kith publishes there, and
+/// takes file events and `kith.toml` by either spelling.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_opened_through_a_symbolic_link() {
+    for client_watches in [true, false] {
+        let (dir, real) = harness::vault(&files());
+        let links = tempfile::tempdir().unwrap();
+        let link = links.path().join("vault");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut caps = capabilities();
+        caps["workspace"]["didChangeWatchedFiles"]["dynamicRegistration"] = json!(client_watches);
+        let client = Client::start_in(dir, link.clone(), caps).await;
+        client.diagnostics_with("people/jana.md", "missing-thanks").await;
+        // Files changed on disk, reported (or seen) by the linked path and by the real one.
+        std::fs::create_dir_all(real.join("notes")).unwrap();
+        for (rel, spelled) in
+            [("notes/linked.md", link.join("notes/linked.md")), ("notes/real.md", real.join("notes/real.md"))]
+        {
+            std::fs::write(&spelled, "- [[Ghost]]\n").unwrap();
+            if client_watches {
+                let uri = Uri::from_file_path(&spelled).unwrap().as_str().to_string();
+                client
+                    .notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri, "type": 1 }] }))
+                    .await;
+            }
+            client.diagnostics_with(rel, "broken-link").await;
+        }
+        // `kith.toml` edited in the editor, by the linked path.
+        client.open("kith.toml", CONFIG).await;
+        client.replace("kith.toml", 2, &format!("{CONFIG}missing-thanks = \"off\"\n")).await;
+        client.diagnostics_without("people/jana.md", "missing-thanks").await;
+        let outside: Vec<String> =
+            client.snapshot().into_keys().filter(|uri| !uri.starts_with(&format!("{}/", client.uri("")))).collect();
+        assert!(outside.is_empty(), "published by the real path: {outside:?}");
+    }
+}

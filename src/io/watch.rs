@@ -178,7 +178,9 @@ fn add_folder(
     });
     let mut first_error = None;
     for entry in walker.flatten() {
-        if entry.file_type().is_dir() {
+        // The root may be spelled through a symbolic link (walkdir then
+        // reports it as one): it is the vault's folder all the same.
+        if entry.file_type().is_dir() || entry.path() == root {
             if let Err(e) = guard.watch(entry.path(), RecursiveMode::NonRecursive) {
                 first_error.get_or_insert(e);
             }
@@ -235,5 +237,24 @@ mod tests {
             seen.iter().all(|p| !p.starts_with(root.join(".git")) && !p.starts_with(root.join("templates"))),
             "{seen:?}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn watches_a_root_spelled_through_a_symbolic_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = fs::canonicalize(dir.path()).unwrap().join("vault");
+        fs::create_dir_all(real.join("people")).unwrap();
+        let link = fs::canonicalize(dir.path()).unwrap().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let _watcher = watch(&link, Globs::default(), Duration::from_millis(50), move |b| {
+            let _ = tx.send(b);
+        })
+        .unwrap();
+        fs::write(real.join("top.md"), "x").unwrap();
+        fs::write(real.join("people/jana.md"), "x").unwrap();
+        // Paths come as the watcher was asked: through the link.
+        wait_for(&rx, |s| s.contains(&link.join("top.md")) && s.contains(&link.join("people/jana.md")));
     }
 }

@@ -12,7 +12,7 @@ use crate::engine::date::Date;
 use crate::engine::text::Encoding;
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::jsonrpc::Result;
@@ -52,6 +52,15 @@ fn workspace_folder(params: &InitializeParams) -> Option<PathBuf> {
     #[allow(deprecated)] // `root_uri` is what older clients send.
     let uri = params.workspace_folders.as_ref().and_then(|f| f.first()).map(|f| &f.uri).or(params.root_uri.as_ref());
     super::proto::file_path(uri?)
+}
+
+/// The vault root as the client spells it: the folder it opened, or the one
+/// above it that holds `kith.toml`, through the same symbolic links. The
+/// editor knows the files of its workspace by those paths, not by the real
+/// ones (`/tmp` is `/private/tmp` on macOS).
+fn spelled_root(folder: &Path, real: &Path) -> PathBuf {
+    let spelled = folder.ancestors().find(|a| std::fs::canonicalize(a).is_ok_and(|c| c == real));
+    spelled.unwrap_or(real).to_path_buf()
 }
 
 fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
@@ -122,12 +131,15 @@ impl LanguageServer for Server {
         };
         let flags = client_flags(&params.capabilities);
         let given = given_today(params.initialization_options.as_ref());
-        let root = workspace_folder(&params).and_then(|folder| crate::io::find_root(&folder).ok()).map(|r| r.root);
+        let folder = workspace_folder(&params);
+        let real_root = folder.as_deref().and_then(|f| crate::io::find_root(f).ok()).map(|r| r.root);
+        let root = folder.as_deref().zip(real_root.as_deref()).map(|(folder, real)| spelled_root(folder, real));
         {
             let mut world = self.shared.write();
             world.enc = enc;
             world.client = flags;
             world.root = root;
+            world.real_root = real_root;
             if let Some(today) = given {
                 world.today = today;
                 world.local_today = false;

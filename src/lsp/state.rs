@@ -15,8 +15,9 @@ use crate::engine::names::{self, fold};
 use crate::engine::note::{Note, Origin};
 use crate::engine::text::{Encoding, LineCol, LineIndex};
 use crate::engine::vault::{NoteId, Target, Vault};
+use crate::io::walk;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, mpsc};
 use tower_lsp_server::lsp_types::{TextDocumentContentChangeEvent, Uri};
 
@@ -316,8 +317,13 @@ pub struct ClientFlags {
 
 #[derive(Debug)]
 pub struct World {
-    /// The vault root; `None` without a workspace (then every file is loose).
+    /// The vault root as the client spells it, which may be through a
+    /// symbolic link: URIs going out are built on it, so that they name the
+    /// files the editor knows. `None` without a workspace (then every file
+    /// is loose).
     pub root: Option<PathBuf>,
+    /// The same folder with symbolic links resolved, for paths spelled that way.
+    pub real_root: Option<PathBuf>,
     pub main: Space,
     pub loose: HashMap<Uri, Space>,
     /// The client's URI of each open note of the main vault.
@@ -339,6 +345,7 @@ impl World {
     pub fn new(today: Date) -> World {
         World {
             root: None,
+            real_root: None,
             main: Space::default(),
             loose: HashMap::new(),
             main_uris: HashMap::new(),
@@ -352,27 +359,32 @@ impl World {
         }
     }
 
+    /// The vault-relative path of a file of the vault, however it is
+    /// spelled: through the root as the client named it, through the real
+    /// folder, or through some other symbolic link to a folder in the vault.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let root = self.root.as_ref()?;
+        let real = self.real_root.as_ref().unwrap_or(root);
+        walk::relative(root, path).or_else(|| walk::relative(real, path)).or_else(|| {
+            let dir = std::fs::canonicalize(path.parent()?).ok()?;
+            walk::relative(real, &dir.join(path.file_name()?))
+        })
+    }
+
     /// What a URI is to kith.
     pub fn place_of(&self, uri: &Uri) -> Place {
         let Some(path) = proto::file_path(uri) else {
             return Place::Loose(loose_name(uri));
         };
-        if let Some(root) = &self.root {
-            let rel = crate::io::walk::relative(root, &path).or_else(|| {
-                // The client may spell the path through a symbolic link.
-                let dir = std::fs::canonicalize(path.parent()?).ok()?;
-                crate::io::walk::relative(root, &dir.join(path.file_name()?))
-            });
-            if let Some(rel) = rel.filter(|r| !r.is_empty()) {
-                if rel == config::FILE_NAME {
-                    return Place::Config;
-                }
-                let config = &self.main.vault.config;
-                if crate::io::watch::hidden(&rel) || !names::is_markdown(&rel) || config.exclude.matches_file(&rel) {
-                    return Place::Ignored;
-                }
-                return Place::Vault(rel);
+        if let Some(rel) = self.relative(&path).filter(|r| !r.is_empty()) {
+            if rel == config::FILE_NAME {
+                return Place::Config;
             }
+            let config = &self.main.vault.config;
+            if crate::io::watch::hidden(&rel) || !names::is_markdown(&rel) || config.exclude.matches_file(&rel) {
+                return Place::Ignored;
+            }
+            return Place::Vault(rel);
         }
         if names::is_markdown(&path.to_string_lossy()) { Place::Loose(loose_name(uri)) } else { Place::Ignored }
     }

@@ -412,11 +412,13 @@ impl Worker {
     fn config_source(&self, root: &Path) -> (Option<Uri>, Option<String>) {
         let file = root.join(config::FILE_NAME);
         let open = {
+            let world = self.shared.read_stale();
             let docs = self.shared.docs();
-            docs.open
-                .iter()
-                .find(|(uri, _)| proto::file_path(uri).as_deref() == Some(&file))
-                .map(|(uri, d)| (uri.clone(), d.text.clone()))
+            // However the editor spells its path.
+            let is_config = |uri: &Uri| {
+                proto::file_path(uri).and_then(|p| world.relative(&p)).as_deref() == Some(config::FILE_NAME)
+            };
+            docs.open.iter().find(|(uri, _)| is_config(uri)).map(|(uri, d)| (uri.clone(), d.text.clone()))
         };
         let (uri, text) = match open {
             Some((uri, text)) => (Some(uri), Some(text)),
@@ -510,10 +512,12 @@ impl Worker {
     /// Applies files changed on disk, one by one: upsert or remove, then
     /// one link refresh for the whole batch.
     fn apply_files(&mut self, paths: BTreeSet<PathBuf>) {
-        let (root, config) = {
+        // The editor may spell paths through a symbolic link, or not.
+        let (root, config, paths) = {
             let world = self.shared.read_stale();
             let Some(root) = world.root.clone() else { return };
-            (root, world.main.vault.config.clone())
+            let rels: Vec<String> = paths.iter().filter_map(|p| world.relative(p)).collect();
+            (root, world.main.vault.config.clone(), rels)
         };
         let open = self.shared.docs().open_in_vault();
         let mut reads: Vec<(String, PathBuf)> = Vec::new();
@@ -529,8 +533,8 @@ impl Worker {
                 others.push(rel);
             }
         };
-        for path in paths {
-            let Some(rel) = walk::relative(&root, &path) else { continue };
+        for rel in paths {
+            let path = root.join(&rel);
             if rel.is_empty() || watch::hidden(&rel) {
                 continue;
             }
