@@ -206,45 +206,47 @@ impl Config {
                     };
                 }
                 "kinds" => {
-                    let table = value.get_ref().as_table().ok_or_else(|| {
-                        err("`kinds` must be a table: [kinds] with lines like coffee = \"met\"".into())
-                    })?;
-                    for (name, _) in table {
-                        let value_span = sub_span(text, value.span(), name).unwrap_or(value.span());
-                        let target = table.get(name).and_then(|v| v.as_str());
-                        let kind = target.and_then(Kind::parse_builtin).ok_or_else(|| ConfigError {
+                    if !value.get_ref().is_table() {
+                        return Err(err("`kinds` must be a table: [kinds] with lines like coffee = \"met\"".into()));
+                    }
+                    for (name, target) in nested(text, "kinds") {
+                        let kind = target.get_ref().as_str().and_then(Kind::parse_builtin).ok_or_else(|| ConfigError {
                             message: format!(
-                                "[kinds] {name} = {} names no built-in kind: use one of {}",
-                                table.get(name).map(|v| v.to_string()).unwrap_or_default(),
+                                "[kinds] {} = {} names no built-in kind: use one of {}",
+                                name.get_ref(),
+                                target.get_ref(),
                                 Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
                             ),
-                            range: value_span,
+                            range: target.span(),
                         })?;
-                        config.kinds.insert(name.trim_start_matches('#').to_lowercase(), kind);
+                        config.kinds.insert(name.get_ref().trim_start_matches('#').to_lowercase(), kind);
                     }
                 }
                 "rules" => {
-                    let table = value.get_ref().as_table().ok_or_else(|| {
-                        err("`rules` must be a table: [rules] with lines like vague-ask = \"hint\"".into())
-                    })?;
-                    for (name, level) in table {
-                        let range = sub_span(text, value.span(), name).unwrap_or(value.span());
-                        let rule = Rule::from_name(name).ok_or_else(|| ConfigError {
+                    if !value.get_ref().is_table() {
+                        return Err(err("`rules` must be a table: [rules] with lines like vague-ask = \"hint\"".into()));
+                    }
+                    for (name, level) in nested(text, "rules") {
+                        let rule = Rule::from_name(name.get_ref()).ok_or_else(|| ConfigError {
                             message: format!(
-                                "[rules] `{name}` is not a kith rule{}; `kith rule` lists them",
-                                did_you_mean_rule(name)
+                                "[rules] `{}` is not a kith rule{}; `kith rule` lists them",
+                                name.get_ref(),
+                                did_you_mean_rule(name.get_ref())
                             ),
-                            range: range.clone(),
+                            range: name.span(),
                         })?;
-                        let level_text = level.as_str().unwrap_or_default();
-                        let level = match level_text {
-                            "off" => None,
-                            other => Some(Level::parse(other).ok_or_else(|| ConfigError {
-                                message: format!("[rules] {name} = {level} is not a level: use \"error\", \"warning\", \"info\", \"hint\" or \"off\""),
-                                range,
+                        let level_value = match level.get_ref().as_str() {
+                            Some("off") => None,
+                            other => Some(other.and_then(Level::parse).ok_or_else(|| ConfigError {
+                                message: format!(
+                                    "[rules] {} = {} is not a level: use \"error\", \"warning\", \"info\", \"hint\" or \"off\"",
+                                    name.get_ref(),
+                                    level.get_ref()
+                                ),
+                                range: level.span(),
                             })?),
                         };
-                        config.rules.insert(rule, level);
+                        config.rules.insert(rule, level_value);
                     }
                 }
                 other => config.unknown_keys.push((other.to_string(), key.span())),
@@ -254,24 +256,20 @@ impl Config {
     }
 }
 
-/// The span of `key` inside a table's span, found textually: toml's
-/// `Table` does not keep spans for nested keys.
-fn sub_span(text: &str, within: Range<usize>, key: &str) -> Option<Range<usize>> {
-    // A table's span may be only its `[header]`: search on from its start.
-    let region = text.get(within.start..)?;
-    let mut search = 0;
-    while let Some(found) = region[search..].find(key) {
-        let start = search + found;
-        let before_ok = start == 0 || region[..start].ends_with(['\n', ' ', '\t', '"', '\'', '{', ',']);
-        let after = &region[start + key.len()..];
-        let after_ok = after.trim_start_matches(['"', '\'']).trim_start().starts_with('=');
-        if before_ok && after_ok {
-            let line_end = region[start..].find(['\n', '\r']).map_or(region.len(), |e| start + e);
-            return Some(within.start + start..within.start + line_end);
-        }
-        search = start + key.len();
+/// The entries of `[kinds]` or `[rules]` with the spans of their keys and
+/// values (a plain `toml::Table` keeps none), in the order they stand.
+fn nested(text: &str, table: &str) -> Vec<(toml::Spanned<String>, toml::Spanned<toml::Value>)> {
+    type Entries = BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>;
+    #[derive(serde::Deserialize)]
+    struct Tables {
+        kinds: Option<Entries>,
+        rules: Option<Entries>,
     }
-    None
+    let Ok(tables) = toml::from_str::<Tables>(text) else { return Vec::new() };
+    let entries = if table == "kinds" { tables.kinds } else { tables.rules };
+    let mut entries: Vec<_> = entries.unwrap_or_default().into_iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    entries
 }
 
 fn did_you_mean_rule(name: &str) -> String {
