@@ -38,7 +38,9 @@ impl Span {
         if word.is_some() {
             return word;
         }
-        let (digits, unit) = text.split_at(text.len().checked_sub(1)?);
+        // The unit is the last character, which may be any character at all.
+        let (last, _) = text.char_indices().last()?;
+        let (digits, unit) = text.split_at(last);
         let unit = match unit {
             "d" => Unit::Day,
             "w" => Unit::Week,
@@ -229,7 +231,7 @@ mod tests {
         assert_eq!(Span::parse("10d"), Some(Span { count: 10, unit: Unit::Day }));
         assert_eq!(Span::parse("quarterly"), Some(Span { count: 3, unit: Unit::Month }));
         assert_eq!(Span::parse("99999999999d"), Some(Span { count: u32::MAX, unit: Unit::Day }));
-        for bad in ["", "d", "0d", "01d", "-1d", "+1d", "1 d", "1D", "1x", "Monthly", "1.5m"] {
+        for bad in ["", "d", "0d", "01d", "-1d", "+1d", "1 d", "1D", "1x", "Monthly", "1.5m", "1é", "é"] {
             assert_eq!(Span::parse(bad), None, "{bad}");
         }
     }

@@ -189,10 +189,23 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
         let i = code.partition_point(|r| r.start <= offset);
         i > 0 && code[i - 1].end > offset
     };
-    let in_quote = |offset: usize| quotes.iter().any(|q| q.contains(&offset));
+    // Quotes nest inside quotes: the outermost ones decide, found by binary search.
+    let mut outer_quotes: Vec<Range<usize>> = Vec::new();
+    for q in quotes {
+        if outer_quotes.last().is_none_or(|last| q.start >= last.end) {
+            outer_quotes.push(q);
+        }
+    }
+    let in_quote = |offset: usize| {
+        let i = outer_quotes.partition_point(|r| r.start <= offset);
+        i > 0 && outer_quotes[i - 1].end > offset
+    };
 
     let (comments, suppressions) = scan_comments(text, body_start, &in_code, lines);
-    let in_comment = |offset: usize| comments.iter().any(|c| c.contains(&offset));
+    let in_comment = |offset: usize| {
+        let i = comments.partition_point(|r| r.start <= offset);
+        i > 0 && comments[i - 1].end > offset
+    };
     let mut links = scan_links(text, body_start, &|o| in_code(o) || in_comment(o), &in_quote);
 
     raw_items.sort_by_key(|(_, t, _)| t.start);
@@ -336,9 +349,16 @@ fn scan_links(
         }
         let inner_start = open + 2;
         let rest = &text[inner_start..];
-        let Some(close) = rest.find("]]") else { break };
+        // The target cannot hold brackets or line ends: stop at the first one,
+        // so that every byte is looked at a bounded number of times.
+        let stop = rest.find(['\n', '\r', '[', ']']).unwrap_or(rest.len());
+        if !rest[stop..].starts_with("]]") {
+            search = inner_start + stop;
+            continue;
+        }
+        let close = stop;
         let inner = &rest[..close];
-        if inner.contains(['\n', '\r', '[', ']']) || inner.trim().is_empty() {
+        if inner.trim().is_empty() {
             continue;
         }
         let embed = open > body_start && bytes[open - 1] == b'!';
