@@ -191,7 +191,9 @@ fn find_contact(vault: &Vault, query: &str) -> Found {
         for (tier, matches) in tiers.iter().enumerate() {
             let found: Vec<NoteId> = contacts
                 .iter()
-                .filter(|(id, path)| (tier == 0 && path_match(path)) || keys(vault, *id, fold).iter().any(|k| matches(k)))
+                .filter(|(id, path)| {
+                    (tier == 0 && path_match(path)) || keys(vault, *id, fold).iter().any(|k| matches(k))
+                })
                 .map(|(id, _)| *id)
                 .collect();
             match found.len() {

@@ -210,21 +210,24 @@ impl Config {
                         return Err(err("`kinds` must be a table: [kinds] with lines like coffee = \"met\"".into()));
                     }
                     for (name, target) in nested(text, "kinds") {
-                        let kind = target.get_ref().as_str().and_then(Kind::parse_builtin).ok_or_else(|| ConfigError {
-                            message: format!(
-                                "[kinds] {} = {} names no built-in kind: use one of {}",
-                                name.get_ref(),
-                                target.get_ref(),
-                                Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
-                            ),
-                            range: target.span(),
-                        })?;
+                        let kind =
+                            target.get_ref().as_str().and_then(Kind::parse_builtin).ok_or_else(|| ConfigError {
+                                message: format!(
+                                    "[kinds] {} = {} names no built-in kind: use one of {}",
+                                    name.get_ref(),
+                                    target.get_ref(),
+                                    Kind::ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+                                ),
+                                range: target.span(),
+                            })?;
                         config.kinds.insert(name.get_ref().trim_start_matches('#').to_lowercase(), kind);
                     }
                 }
                 "rules" => {
                     if !value.get_ref().is_table() {
-                        return Err(err("`rules` must be a table: [rules] with lines like vague-ask = \"hint\"".into()));
+                        return Err(
+                            err("`rules` must be a table: [rules] with lines like vague-ask = \"hint\"".into()),
+                        );
                     }
                     for (name, level) in nested(text, "rules") {
                         let rule = Rule::from_name(name.get_ref()).ok_or_else(|| ConfigError {

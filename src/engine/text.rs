@@ -7,6 +7,26 @@
 
 use std::ops::Range;
 
+/// A short, stable digest of user text (64-bit FNV-1a, hex): identities of
+/// findings stay small however long the line they are about.
+pub fn digest(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+/// At most `max` characters of user text for a message, with an ellipsis
+/// when cut: a 100,000-character tag must not make a 100,000-character message.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..cut])),
+    }
+}
+
 /// The unit in which columns are counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {

@@ -319,7 +319,10 @@ fn read_item(
             let mut problem = Problem::new(
                 Rule::UnknownKind,
                 range,
-                format!("#{name} is not a kind kith knows — did you mean #{best}? As written, it doesn't count"),
+                format!(
+                    "#{} is not a kind kith knows — did you mean #{best}? As written, it doesn't count",
+                    crate::engine::text::clip(&name, 40)
+                ),
             );
             problem.suggestion = Some(format!("#{best}"));
             problems.push(problem);

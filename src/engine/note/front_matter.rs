@@ -183,7 +183,7 @@ pub fn parse(text: &str, start: usize, is_contact_path: bool, problems: &mut Vec
             return (fm, block.end);
         }
     };
-    let mut reader = Reader { text, base, fm: &mut fm, problems, seen: Vec::new() };
+    let mut reader = Reader { text, base, fm: &mut fm, problems, seen: Default::default() };
     for (key, value) in &entries {
         reader.entry(key, value, is_contact_path);
         reader.nested_repeats(value);
@@ -200,7 +200,7 @@ struct Reader<'a> {
     base: usize,
     fm: &'a mut FrontMatter,
     problems: &'a mut Vec<Problem>,
-    seen: Vec<String>,
+    seen: std::collections::HashSet<String>,
 }
 
 impl Reader<'_> {
@@ -229,11 +229,14 @@ impl Reader<'_> {
         if self.seen.contains(&identity) {
             self.bad(
                 key_range,
-                format!("`{key_text}` is set twice in this front matter; kith uses the first — remove one"),
+                format!(
+                    "`{}` is set twice in this front matter; kith uses the first — remove one",
+                    crate::engine::text::clip(key_text, 40)
+                ),
             );
             return;
         }
-        self.seen.push(identity);
+        self.seen.insert(identity);
         self.fm.keys.push(KeyEntry {
             key: key_text.clone(),
             key_range: shift(key_range.clone(), self.base),
@@ -348,16 +351,19 @@ impl Reader<'_> {
         while let Some(node) = stack.pop() {
             match node {
                 Node::Map { entries, .. } => {
-                    let mut seen: Vec<&str> = Vec::new();
+                    let mut seen: std::collections::HashSet<&str> = Default::default();
                     for (key, value) in entries {
                         if let Node::Scalar { text, .. } = key {
                             if seen.contains(&text.as_str()) {
                                 self.bad(
                                     key.range(),
-                                    format!("`{text}` is set twice here; kith uses the first — remove one"),
+                                    format!(
+                                        "`{}` is set twice here; kith uses the first — remove one",
+                                        crate::engine::text::clip(text, 40)
+                                    ),
                                 );
                             } else {
-                                seen.push(text);
+                                seen.insert(text);
                             }
                         }
                         stack.push(value);
@@ -374,7 +380,10 @@ impl Reader<'_> {
             let mut problem = Problem::new(
                 Rule::KeyTypo,
                 shift(range, self.base),
-                format!("Unknown key `{key}` — did you mean `{best}`? kith ignores it as written"),
+                format!(
+                    "Unknown key `{}` — did you mean `{best}`? kith ignores it as written",
+                    crate::engine::text::clip(key, 40)
+                ),
             );
             problem.suggestion = Some(best.to_string());
             self.problems.push(problem);

@@ -37,26 +37,38 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
     let cadence = c.note.front.cadence.unwrap_or(c.vault.config.default_cadence);
     // `#ask` entries and `#news` are not touches here: asking is what we check.
     let counts = |e: &crate::engine::vault::Entry| e.is_touch() && !e.kinds.contains(&Kind::Ask);
-    for entry in &c.ledger.entries {
-        if !entry.kinds.contains(&Kind::Ask) {
-            continue;
+    // One pass in date order: the latest touch before each day, so that a
+    // log of thousands of asks costs linear time.
+    let entries = &c.ledger.entries;
+    let mut last_before: Option<crate::engine::date::Date> = None;
+    let mut i = 0;
+    while i < entries.len() {
+        let day = entries[i].date;
+        let same_day = entries[i..].iter().take_while(|e| e.date == day).count();
+        for entry in &entries[i..i + same_day] {
+            if !entry.kinds.contains(&Kind::Ask) {
+                continue;
+            }
+            let from = cadence.before(entry.date);
+            if last_before.is_some_and(|d| d >= from) {
+                continue;
+            }
+            let message = match last_before {
+                Some(last) => format!(
+                    "You asked {} for help after {} without a word (last touch {last}) — keep in touch when you need nothing, too",
+                    c.name(),
+                    span_words((entry.date - last).num_days())
+                ),
+                None => format!(
+                    "This ask is the first touch with {} on record — relationships run on getting in touch when you need nothing, too",
+                    c.name()
+                ),
+            };
+            out.push(c.at_entry(Rule::AskAfterSilence, entry, message, Some(entry.date)));
         }
-        let from = cadence.before(entry.date);
-        let previous = c.ledger.entries.iter().filter(|e| e.date < entry.date && counts(e)).map(|e| e.date).max();
-        if previous.is_some_and(|d| d >= from) {
-            continue;
+        if entries[i..i + same_day].iter().any(|e| counts(e)) {
+            last_before = Some(day);
         }
-        let message = match previous {
-            Some(last) => format!(
-                "You asked {} for help after {} without a word (last touch {last}) — keep in touch when you need nothing, too",
-                c.name(),
-                span_words((entry.date - last).num_days())
-            ),
-            None => format!(
-                "This ask is the first touch with {} on record — relationships run on getting in touch when you need nothing, too",
-                c.name()
-            ),
-        };
-        out.push(c.at_entry(Rule::AskAfterSilence, entry, message, Some(entry.date)));
+        i += same_day;
     }
 }

@@ -1,5 +1,6 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::finding::{Finding, Level};
+use crate::engine::text::{clip, digest};
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "broken-link",
@@ -35,9 +36,10 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         if matches!(resolved.get(i), Some(Some(_))) {
             continue;
         }
-        let message = format!("No note is called “{}” — create the contact note or correct the link", link.target);
+        let message =
+            format!("No note is called “{}” — create the contact note or correct the link", clip(&link.target, 80));
         let mut finding = n.finding(Rule::BrokenLink, link.range.clone(), message);
-        finding.identity = format!("{}|{}", n.note.path, link.target);
+        finding.identity = format!("{}|{}", n.note.path, digest(&link.target));
         out.push(finding);
     }
 }

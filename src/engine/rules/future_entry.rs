@@ -1,6 +1,7 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::date::DateShape;
 use crate::engine::finding::{ContactRef, Finding, Level};
+use crate::engine::text::digest;
 use crate::engine::vault::Vault;
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -60,7 +61,7 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             if days == 1 { "a day".to_string() } else { format!("{days} days") }
         );
         let mut finding = n.finding(Rule::FutureEntry, item.first_line.clone(), message);
-        finding.identity = format!("{}|{i}|{}", note.path, note.slice(item.first_line.clone()).trim());
+        finding.identity = format!("{}|{i}|{}", note.path, digest(note.slice(item.first_line.clone()).trim()));
         finding.contact =
             n.vault.note(contact).map(|c| ContactRef { name: c.display_name().to_string(), path: c.path.clone() });
         out.push(finding);

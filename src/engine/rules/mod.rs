@@ -24,6 +24,7 @@ use super::date::Date;
 use super::finding::{ContactRef, Finding, Level};
 use super::ledger::Ledger;
 use super::note::{Note, Problem};
+use super::text::digest;
 use super::vault::{Entry, NoteId, Vault};
 use std::ops::Range;
 
@@ -198,7 +199,7 @@ impl<'a> ContactCtx<'a> {
             rule,
             level: rule.default_level(),
             path: note.path.clone(),
-            identity: format!("{}|{}|{}", self.note.path, entry.date, note.slice(range.clone()).trim()),
+            identity: format!("{}|{}|{}", self.note.path, entry.date, digest(note.slice(range.clone()).trim())),
             range,
             message,
             contact: Some(self.contact_ref()),
@@ -213,7 +214,7 @@ impl<'a> ContactCtx<'a> {
             rule,
             level: rule.default_level(),
             path: self.note.path.clone(),
-            identity: format!("{}|{}", self.note.path, self.note.slice(range.clone()).trim()),
+            identity: format!("{}|{}", self.note.path, digest(self.note.slice(range.clone()).trim())),
             range,
             message,
             contact: Some(self.contact_ref()),
@@ -243,7 +244,7 @@ impl NoteCtx<'_> {
             rule,
             level: rule.default_level(),
             path: self.note.path.clone(),
-            identity: format!("{}|{}", self.note.path, self.note.slice(range.clone()).trim()),
+            identity: format!("{}|{}", self.note.path, digest(self.note.slice(range.clone()).trim())),
             range,
             message,
             contact: None,
