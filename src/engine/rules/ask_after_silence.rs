@@ -66,7 +66,7 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
             };
             out.push(c.at_entry(Rule::AskAfterSilence, entry, message, Some(entry.date)));
         }
-        if entries[i..i + same_day].iter().any(|e| counts(e)) {
+        if entries[i..i + same_day].iter().any(&counts) {
             last_before = Some(day);
         }
         i += same_day;
