@@ -589,3 +589,21 @@ fn sarif_uris_percent_encode_non_ascii_names() {
     let location = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
     assert_eq!(location["uri"], "notizen/Gr%C3%BC%C3%9Fe%20%F0%9F%98%80.md");
 }
+
+/// A very long line gets no code frame: the output stays proportional to
+/// the findings, not to the size of the line times the findings.
+#[test]
+fn human_output_skips_frames_of_very_long_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let tags = "#got ".repeat(400);
+    std::fs::write(dir.path().join("jana.md"), format!("---\ntype: contact\n---\n- 2026-11-01 {tags}x\n")).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+        .args(["lint", "--today", "2026-12-01", "--color", "never"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("--> jana.md:4:3"), "{text}");
+    assert!(!text.contains(&tags), "the long line is not repeated");
+    assert!(text.len() < 400 * 400, "output is bounded: {} bytes", text.len());
+}

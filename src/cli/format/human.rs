@@ -15,6 +15,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
 use std::ops::Range;
 
+/// Lines longer than this (in bytes) get no code frame.
+const LONG_LINE: usize = 400;
+
 pub fn write(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     let sources = Sources::new(report);
     // ASCII frames (`-->`, `|`, `=`) read the same in every terminal, CI log
@@ -47,6 +50,19 @@ pub fn write(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<
         // The message stays empty so that the header codespan writes, which
         // names levels its own way ("note", "help"), is one line we can drop
         // for the one above in kith's words.
+        // A frame repeats its whole source line: for a very long line (a
+        // pasted export, thousands of tags) print only where it is.
+        let source = report.source(&finding.path);
+        let line_start = source[..range.start.min(source.len())].rfind('\n').map_or(0, |i| i + 1);
+        let line_len = source[line_start..].find('\n').unwrap_or(source.len() - line_start);
+        if line_len > LONG_LINE {
+            writeln!(buffer, "  --> {}:{}:{}", printable(&finding.path), located.line, located.column)?;
+            for note in &notes {
+                writeln!(buffer, "  = {note}")?;
+            }
+            writeln!(buffer)?;
+            continue;
+        }
         let diagnostic =
             Diagnostic::new(severity).with_label(Label::primary(finding.path.as_str(), range)).with_notes(notes);
         let mut frame = new_buffer();
