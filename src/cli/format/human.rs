@@ -52,9 +52,11 @@ pub fn write(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<
         // for the one above in kith's words.
         // A frame repeats its whole source line: for a very long line (a
         // pasted export, thousands of tags) print only where it is.
-        let source = report.source(&finding.path);
-        let line_start = source[..range.start.min(source.len())].rfind('\n').map_or(0, |i| i + 1);
-        let line_len = source[line_start..].find('\n').unwrap_or(source.len() - line_start);
+        let line_len = report
+            .vault
+            .by_path(&finding.path)
+            .and_then(|n| n.lines.line_range(&n.text, located.line - 1))
+            .map_or(0, |r| r.len());
         if line_len > LONG_LINE {
             writeln!(buffer, "  --> {}:{}:{}", printable(&finding.path), located.line, located.column)?;
             for note in &notes {
@@ -159,6 +161,9 @@ impl<'r> Sources<'r> {
             .findings
             .iter()
             .map(|l| l.finding.path.as_str())
+            // Once per note, not once per finding.
+            .collect::<std::collections::BTreeSet<&str>>()
+            .into_iter()
             .map(|path| (path, (printable(path), printable(report.source(path)))))
             .collect();
         Sources { report, shown, empty: LineIndex::new("") }

@@ -55,7 +55,9 @@ pub fn write(report: &Report, prefix: &str, out: &mut dyn Write) -> io::Result<(
                             .by_path(&f.path)
                             .and_then(|note| Some((note, note.lines.line_range(&note.text, l.line - 1)?)))
                             .filter(|(_, range)| !range.is_empty())
-                            .map(|(note, range)| format!("\n{:>5} | {}", l.line, &note.text[range]))
+                            .map(|(note, range)| {
+                                format!("\n{:>5} | {}", l.line, crate::engine::text::clip(&note.text[range], 200))
+                            })
                             .unwrap_or_default();
                         let body = format!(
                             "{place}: {}[{}] {}{quoted}\n\n`kith rule {}` tells why it matters and how to fix it.",

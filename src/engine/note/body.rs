@@ -430,5 +430,8 @@ fn scan_comments(
         let alone = before.trim().is_empty();
         suppressions.push(Suppression { line: if alone { line + 1 } else { line }, rules });
     }
+    // `suppressed_at` relies on line order (a comment alone on its line
+    // points at the next, so the pushes are not always sorted).
+    suppressions.sort_by_key(|s| s.line);
     (comments, suppressions)
 }

@@ -146,7 +146,9 @@ impl Note {
             return false;
         }
         let line = self.lines.line_of(offset);
-        self.suppressions.iter().any(|s| s.line == line && s.covers(rule))
+        // Suppressions are in line order: look only at this line's.
+        let from = self.suppressions.partition_point(|s| s.line < line);
+        self.suppressions[from..].iter().take_while(|s| s.line == line).any(|s| s.covers(rule))
     }
 }
 
