@@ -8,6 +8,12 @@ use std::time::Instant;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+fn rss() -> String {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let get = |k: &str| s.lines().find(|l| l.starts_with(k)).map(|l| l[k.len()..].trim().to_string()).unwrap_or_default();
+    format!("rss {} peak {}", get("VmRSS:"), get("VmHWM:"))
+}
+
 fn main() {
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: phases VAULT [DATE]"));
     let today = std::env::args()
@@ -19,25 +25,32 @@ fn main() {
     let config = kithkin::io::load_config(&found).expect("config");
     let walk = kithkin::io::walk::walk(&found.root, &config);
     eprintln!("walk      {:>8.1} ms  ({} notes)", t.elapsed().as_secs_f64() * 1e3, walk.notes.len());
+    eprintln!("          {}", rss());
     let t = Instant::now();
     let (vault, _) = kithkin::io::load_vault(&found.root, config);
     eprintln!("load      {:>8.1} ms  (walk + read + parse + index)", t.elapsed().as_secs_f64() * 1e3);
+    eprintln!("          {}", rss());
     let t = Instant::now();
     let dups = analysis::vault_findings(&vault);
     eprintln!("  vault   {:>8.1} ms  ({} duplicate findings)", t.elapsed().as_secs_f64() * 1e3, dups.len());
+    eprintln!("          {}", rss());
     let t = Instant::now();
     let findings = analysis::analyze(&vault, today);
     eprintln!("analyze   {:>8.1} ms  ({} findings)", t.elapsed().as_secs_f64() * 1e3, findings.len());
+    eprintln!("          {}", rss());
     let t = Instant::now();
     let report = kithkin::cli::report::Report::new(&vault, &findings);
     eprintln!("locate    {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    eprintln!("          {}", rss());
     let t = Instant::now();
     let mut out = Vec::new();
     kithkin::cli::format::write(kithkin::cli::format::Format::Json, &report, Default::default(), &mut out).unwrap();
     eprintln!("json      {:>8.1} ms  ({} bytes)", t.elapsed().as_secs_f64() * 1e3, out.len());
+    eprintln!("          {}", rss());
     let t = Instant::now();
     drop(report);
     drop(findings);
     drop(vault);
     eprintln!("drop      {:>8.1} ms", t.elapsed().as_secs_f64() * 1e3);
+    eprintln!("          {}", rss());
 }

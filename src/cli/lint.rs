@@ -84,21 +84,27 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
         ColorChoice::Never => false,
         ColorChoice::Auto => args.output_file.is_none() && std::io::stdout().is_terminal(),
     };
-    let mut buffer = Vec::new();
-    if args.statistics {
-        write_statistics(&findings, args.format, &mut buffer)?;
-    } else {
-        let style = Style { color, path_prefix: format::path_prefix(&root.root) };
-        format::write(args.format, &report, style, &mut buffer)?;
-    }
-    match &args.output_file {
+    // Stream the report: a large vault's output is never held in memory.
+    let style = Style { color, path_prefix: format::path_prefix(&root.root) };
+    let written = match &args.output_file {
         Some(file) => {
-            std::fs::write(file, &buffer).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?
+            let target = std::fs::File::create(file)
+                .map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, target);
+            emit(&args, &findings, &report, style, &mut out)
+                .and_then(|()| out.flush())
+                .map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
+            Ok(())
         }
         None => {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`kith lint | head`) is not an error worth a panic.
-            let _ = stdout.write_all(&buffer).and_then(|()| stdout.flush());
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            emit(&args, &findings, &report, style, &mut out).and_then(|()| out.flush())
+        }
+    };
+    // A closed pipe (`kith lint | head`) is not an error worth a message.
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return Err(UsageError(format!("cannot write the report: {e}")));
         }
     }
     if !errors.is_empty() {
@@ -116,7 +122,15 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     Ok(if failing && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn write_statistics(findings: &[Finding], format: Format, out: &mut Vec<u8>) -> std::io::Result<()> {
+fn emit(args: &LintArgs, findings: &[Finding], report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+    if args.statistics {
+        write_statistics(findings, args.format, out)
+    } else {
+        format::write(args.format, report, style, out)
+    }
+}
+
+fn write_statistics(findings: &[Finding], format: Format, out: &mut dyn Write) -> std::io::Result<()> {
     let mut counts: BTreeMap<Rule, (usize, Level)> = BTreeMap::new();
     for f in findings {
         let entry = counts.entry(f.rule).or_insert((0, f.level));

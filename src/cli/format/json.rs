@@ -52,31 +52,28 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     if report.findings.is_empty() {
         return writeln!(out, "[]");
     }
-    // One finding per line: readable, grep-able, and each line is serialised
-    // on its own (on all cores), the pieces joined in order.
-    let pieces: Vec<Vec<u8>> = report
-        .findings
-        .par_chunks(256)
-        .map(|chunk| {
-            let mut buf = Vec::with_capacity(chunk.len() * 512);
-            for l in chunk {
-                buf.extend_from_slice(b"  ");
-                serde_json::to_writer(&mut buf, &Item::of(l)).expect("serialising to memory cannot fail");
-                buf.extend_from_slice(b",\n");
-            }
-            buf
-        })
-        .collect();
+    // One finding per line: readable and grep-able. Lines are serialised on
+    // all cores a batch at a time and written in order, so memory stays
+    // bounded however large the report.
     out.write_all(b"[\n")?;
-    let last = pieces.len() - 1;
-    for (i, piece) in pieces.iter().enumerate() {
-        if i == last {
-            // Drop the final ",\n" of the last item.
-            out.write_all(&piece[..piece.len() - 2])?;
-            out.write_all(b"\n")?;
-        } else {
-            out.write_all(piece)?;
+    let mut first = true;
+    for batch in report.findings.chunks(8192) {
+        let pieces: Vec<Vec<u8>> = batch
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut buf = Vec::with_capacity(chunk.len() * 400);
+                for l in chunk {
+                    buf.extend_from_slice(b",\n  ");
+                    serde_json::to_writer(&mut buf, &Item::of(l)).expect("serialising to memory cannot fail");
+                }
+                buf
+            })
+            .collect();
+        for piece in &pieces {
+            // Each line starts with ",\n"; the very first has no comma.
+            out.write_all(if first { &piece[2..] } else { piece })?;
+            first = false;
         }
     }
-    out.write_all(b"]\n")
+    out.write_all(b"\n]\n")
 }
