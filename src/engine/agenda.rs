@@ -120,9 +120,9 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
     }
     let note = vault.by_path(&f.path)?;
     // Items are in text order: find the one at the finding by binary search.
-    let at = note.items.partition_point(|i| i.first_line.start < f.range.start);
+    let at = note.items.partition_point(|i| i.first_line.start() < f.range.start);
     let item =
-        note.items[at..].iter().take_while(|i| i.first_line.start == f.range.start).find(|i| i.first_line == f.range);
+        note.items[at..].iter().take_while(|i| i.first_line.start() == f.range.start).find(|i| i.first_line.range() == f.range);
     let words = item.map(|i| item_words(note, i, note.path != contact.path)).unwrap_or_default();
     let entry_date = item.and_then(|i| Vault::item_date(note, i));
     let when = |verb: &str| entry_date.map_or_else(String::new, |d| format!("{verb} {}", ago(d, today)));
@@ -235,12 +235,12 @@ fn upcoming_follow_ups(vault: &Vault, note: &Note, today: Date, horizon: Date) -
         .filter(|i| i.task == Some(TaskStatus::Open) && !i.in_quote)
         .filter_map(|i| {
             let Some((DateShape::Real(due), _)) = i.date else { return None };
-            if due < today || due > horizon || note.suppressed_at(rule, i.first_line.start) {
+            if due < today || due > horizon || note.suppressed_at(rule, i.first_line.start()) {
                 return None;
             }
-            let words = plain_words(note.slice(i.rest..i.first_line.end.max(i.rest)));
+            let words = plain_words(note.slice(i.words()));
             let shown = quoted_or(&words, "the open task");
-            let (line, column) = position(note, i.first_line.start);
+            let (line, column) = position(note, i.first_line.start());
             Some(AgendaItem {
                 contact: name.to_string(),
                 contact_path: note.path.clone(),
@@ -253,9 +253,9 @@ fn upcoming_follow_ups(vault: &Vault, note: &Note, today: Date, horizon: Date) -
                 message: format!("Follow up with {name}: {shown} is due {due} ({})", relative(due, today)),
                 action: format!("follow up: {shown}"),
                 reason: format!("due {}", relative(due, today)),
-                range: i.first_line.clone(),
+                range: i.first_line.range(),
                 // The same identity as the `follow-up-due` finding it becomes.
-                identity: format!("{}|{}", note.path, note.slice(i.first_line.clone()).trim()),
+                identity: format!("{}|{}", note.path, note.slice(i.first_line).trim()),
                 due_date: due,
                 birthday: None,
             })

@@ -109,17 +109,17 @@ pub fn log_entry(note: &Note, date: Date, tags: &[&str], words: &str) -> TextEdi
     let body = entry_text(date, tags, words);
     if let Some(order) = log_order(note) {
         let (template, _) = entries[0];
-        let prefix = &text[line_start(text, template.full.start)..template.text.start];
+        let prefix = &text[line_start(text, template.full.start())..template.text.start()];
         let line = format!("{}{body}{eol}", list_prefix(prefix));
         let before = match order {
             LogOrder::NewestFirst => entries.iter().find(|(_, d)| *d < date),
             LogOrder::OldestFirst => entries.iter().find(|(_, d)| *d > date),
         };
         return match before {
-            Some((item, _)) => TextEdit::insert(line_start(text, item.full.start), line),
+            Some((item, _)) => TextEdit::insert(line_start(text, item.full.start()), line),
             None => {
                 let (last, _) = entries[entries.len() - 1];
-                insert_after(text, last.full.end, line, eol)
+                insert_after(text, last.full.end(), line, eol)
             }
         };
     }
@@ -208,13 +208,13 @@ pub fn mark_done(item: &Item) -> Option<TextEdit> {
     if item.task != Some(TaskStatus::Open) {
         return None;
     }
-    let checkbox = item.checkbox.clone()?;
-    Some(TextEdit { range: checkbox.start + 1..checkbox.end - 1, new_text: "x".into() })
+    let checkbox = item.checkbox?;
+    Some(TextEdit { range: checkbox.start() + 1..checkbox.end() - 1, new_text: "x".into() })
 }
 
 /// Appends ` how: ` to an ask's first line.
 pub fn add_how(item: &Item) -> TextEdit {
-    TextEdit::insert(item.first_line.end, " how: ".into())
+    TextEdit::insert(item.first_line.end(), " how: ".into())
 }
 
 /// A `kith-ignore` comment at the end of the line holding `offset`.

@@ -14,6 +14,7 @@ pub mod ledger;
 pub mod names;
 pub mod note;
 pub mod rules;
+pub mod span;
 pub mod summary;
 pub mod text;
 pub mod typo;

@@ -71,12 +71,12 @@ impl ContactSummary {
             .iter()
             .filter(|i| i.task == Some(TaskStatus::Open) && !i.in_quote)
             .map(|i| FollowUp {
-                words: plain_words(note.slice(i.rest..i.first_line.end.max(i.rest))),
+                words: plain_words(note.slice(i.words())),
                 due: match i.date {
                     Some((DateShape::Real(d), _)) => Some(d),
                     _ => None,
                 },
-                range: i.first_line.clone(),
+                range: i.first_line.range(),
             })
             .collect();
         Some(ContactSummary {

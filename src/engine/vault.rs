@@ -357,7 +357,7 @@ impl Vault {
             .par_iter()
             .map(|&id| {
                 let note = self.note(id).expect("listed");
-                (id, note.links.iter().map(|l| self.resolve(&l.target)).collect())
+                (id, note.links.iter().map(|l| self.resolve(note.target(l))).collect())
             })
             .collect();
         self.incoming.clear();
@@ -370,7 +370,7 @@ impl Vault {
     fn resolve_note(&mut self, id: NoteId) {
         self.unlink(id);
         let Some(note) = self.note(id) else { return };
-        let links = note.links.iter().map(|l| self.resolve(&l.target)).collect();
+        let links = note.links.iter().map(|l| self.resolve(note.target(l))).collect();
         self.resolved[id as usize] = links;
         self.link(id);
     }
@@ -452,7 +452,7 @@ impl Vault {
                 link: None,
                 date,
                 kinds: item.kinds.iter().map(|k| k.kind).collect(),
-                offset: item.text.start,
+                offset: item.text.start(),
             });
         }
         let mentions = self.config.mentions_are_touches;
@@ -467,7 +467,7 @@ impl Vault {
                 if !item.has_kinds() {
                     continue;
                 }
-                let links_contact = item.links.clone().any(|l| {
+                let links_contact = item.links().any(|l| {
                     !note.links[l].embed && matches!(resolved.get(l), Some(Some(Target::Note(t))) if *t == contact)
                 });
                 if !links_contact {
@@ -480,7 +480,7 @@ impl Vault {
                     link: None,
                     date,
                     kinds: item.kinds.iter().map(|k| k.kind).collect(),
-                    offset: item.text.start,
+                    offset: item.text.start(),
                 });
             }
             if mentions {
@@ -492,7 +492,7 @@ impl Vault {
                     {
                         continue;
                     }
-                    if let Some(item) = link.item.and_then(|i| note.items.get(i)) {
+                    if let Some(item) = link.item.and_then(|i| note.items.get(i as usize)) {
                         let open_task = item.task == Some(super::note::TaskStatus::Open);
                         if item.has_kinds() || open_task || item.in_quote {
                             continue;
@@ -504,7 +504,7 @@ impl Vault {
                         link: Some(l),
                         date,
                         kinds: Vec::new(),
-                        offset: link.range.start,
+                        offset: link.range.start(),
                     });
                 }
             }

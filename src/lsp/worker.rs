@@ -77,7 +77,9 @@ struct Cache {
     by_source: HashMap<Source, Vec<Finding>>,
     /// Path → the sources with findings placed in it.
     placed: HashMap<String, HashSet<Source>>,
-    published: HashMap<String, Vec<Diagnostic>>,
+    /// Path → a hash of the diagnostics last published there (as the client
+    /// received them): enough to tell a change, a fraction of the memory.
+    published: HashMap<String, u64>,
 }
 
 impl Cache {
@@ -655,14 +657,19 @@ impl Worker {
                 cache.set(source, findings, every, &mut affected);
             }
         }
-        let params = diagnostics(cache, &world, key, space, affected);
         let total = cache.by_source.values().map(Vec::len).sum();
         let lenses = world.client.code_lens_refresh && (dirty.full || !dirty.contacts.is_empty());
-        drop(world);
-        let mut params = params.into_iter().peekable();
-        while params.peek().is_some() {
-            self.send(Outgoing::Diagnostics(params.by_ref().take(BATCH).collect()));
+        // Converted, compared and sent a batch at a time: the client starts
+        // receiving at once and memory stays bounded on a large vault.
+        let affected: Vec<String> = affected.into_iter().collect();
+        for batch in affected.chunks(BATCH) {
+            let params = diagnostics(cache, &world, key, space, batch);
+            if !params.is_empty() {
+                // The field, not `send`: `cache` borrows `self.caches`.
+                let _ = self.out.send(Outgoing::Diagnostics(params));
+            }
         }
+        drop(world);
         if lenses {
             self.send(Outgoing::RefreshLenses);
         }
@@ -670,24 +677,25 @@ impl Worker {
     }
 }
 
-/// The diagnostics of every affected path that differ from what was
-/// published. Converting is done on all cores; deciding what changed is not.
+/// The diagnostics of the affected paths that differ from what was
+/// published. Converting and hashing are done on all cores; deciding what
+/// changed is not.
 fn diagnostics(
     cache: &mut Cache,
     world: &World,
     key: &SpaceKey,
     space: &Space,
-    affected: BTreeSet<String>,
+    affected: &[String],
 ) -> Vec<PublishDiagnosticsParams> {
     let vault = &space.vault;
     let shared: &Cache = cache;
-    let converted: Vec<(String, Vec<Diagnostic>)> = affected
-        .into_par_iter()
+    let converted: Vec<(&String, Vec<Diagnostic>, u64)> = affected
+        .par_iter()
         .map(|path| {
-            let Some(note) = vault.by_path(&path) else { return (path, Vec::new()) };
+            let Some(note) = vault.by_path(path) else { return (path, Vec::new(), 0) };
             let conv = Conv::new(note, world.enc);
-            let diagnostics = shared
-                .findings_in(&path)
+            let diagnostics: Vec<Diagnostic> = shared
+                .findings_in(path)
                 .iter()
                 .map(|f| {
                     let about = f
@@ -702,32 +710,51 @@ fn diagnostics(
                     proto::diagnostic(f, &conv, about)
                 })
                 .collect();
-            (path, diagnostics)
+            let hash = hash_of(&diagnostics);
+            (path, diagnostics, hash)
         })
         .collect();
     let mut out = Vec::new();
-    for (path, diagnostics) in converted {
-        let unchanged = match cache.published.get(&path) {
-            Some(old) => *old == diagnostics,
+    for (path, diagnostics, hash) in converted {
+        let unchanged = match cache.published.get(path) {
+            Some(old) => *old == hash && !diagnostics.is_empty(),
             None => diagnostics.is_empty(),
         };
         if unchanged {
             continue;
         }
-        let Some(uri) = world.uri_of(key, &path) else { continue };
+        let Some(uri) = world.uri_of(key, path) else { continue };
         let open = match key {
-            SpaceKey::Main => world.main_uris.contains_key(&path),
+            SpaceKey::Main => world.main_uris.contains_key(path),
             SpaceKey::Loose(_) => true,
         };
-        let version = if open { space.synced.get(&path).copied() } else { None };
+        let version = if open { space.synced.get(path).copied() } else { None };
         if diagnostics.is_empty() {
-            cache.published.remove(&path);
+            cache.published.remove(path);
         } else {
-            cache.published.insert(path, diagnostics.clone());
+            cache.published.insert(path.clone(), hash);
         }
         out.push(PublishDiagnosticsParams { uri, diagnostics, version });
     }
     out
+}
+
+/// A hash of diagnostics as they go over the wire.
+fn hash_of(diagnostics: &[Diagnostic]) -> u64 {
+    struct Hashing(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for Hashing {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            std::hash::Hasher::write(&mut self.0, bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hashing = Hashing(Default::default());
+    // Serialising plain data into a hasher cannot fail.
+    let _ = serde_json::to_writer(&mut hashing, diagnostics);
+    std::hash::Hasher::finish(&hashing.0)
 }
 
 /// The files below a folder that a walk of the vault would see.

@@ -10,6 +10,7 @@ use crate::engine::config::Config;
 use crate::engine::date::{DateShape, date_shape_prefix};
 use crate::engine::kinds::Kind;
 use crate::engine::rules::Rule;
+use crate::engine::span::Span;
 use crate::engine::text::LineIndex;
 use crate::engine::typo;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -27,34 +28,49 @@ pub enum TaskStatus {
 pub struct KindTag {
     pub kind: Kind,
     /// The tag as written, `#` included.
-    pub range: Range<usize>,
+    pub range: Span,
 }
 
 /// A list item that may matter: an entry, a task, or an item with links.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     /// The whole item from its list marker on, nested content included.
-    pub full: Range<usize>,
+    pub full: Span,
     /// The item's text: its first paragraph.
-    pub text: Range<usize>,
+    pub text: Span,
     /// The first line of the text, without trailing white space.
-    pub first_line: Range<usize>,
+    pub first_line: Span,
     pub in_quote: bool,
     pub task: Option<TaskStatus>,
     /// Range of the task's checkbox `[ ]`.
-    pub checkbox: Option<Range<usize>>,
+    pub checkbox: Option<Span>,
     /// A leading `NNNN-NN-NN` (after the checkbox of a task).
-    pub date: Option<(DateShape, Range<usize>)>,
+    pub date: Option<(DateShape, Span)>,
     /// Kind tags that name kinds, in the order they stand (almost always
     /// one: kept inline, without an allocation of its own).
     pub kinds: SmallVec<[KindTag; 1]>,
     /// Where the free text after the date and tags starts.
-    pub rest: usize,
+    pub rest: u32,
     /// Indexes into the note's links.
-    pub links: Range<usize>,
+    pub links: Range<u32>,
 }
 
 impl Item {
+    /// Where the free text after the date and tags starts.
+    pub fn rest(&self) -> usize {
+        self.rest as usize
+    }
+
+    /// The free text of the first line, after the date and tags.
+    pub fn words(&self) -> Range<usize> {
+        self.rest()..self.first_line.end().max(self.rest())
+    }
+
+    /// Indexes into the note's links.
+    pub fn links(&self) -> Range<usize> {
+        self.links.start as usize..self.links.end as usize
+    }
+
     /// An item with at least one kind tag that is neither a task nor quoted.
     pub fn has_kinds(&self) -> bool {
         self.task.is_none() && !self.in_quote && !self.kinds.is_empty()
@@ -64,14 +80,14 @@ impl Item {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     /// The whole `[[…]]`, with a leading `!` for embeds.
-    pub range: Range<usize>,
-    pub target: String,
-    pub target_range: Range<usize>,
-    pub label: Option<Range<usize>>,
+    pub range: Span,
+    /// The target as written, trimmed: read it with [`Note::target`](super::Note::target).
+    pub target_range: Span,
+    pub label: Option<Span>,
     pub embed: bool,
     pub in_quote: bool,
     /// The item whose first paragraph holds the link.
-    pub item: Option<usize>,
+    pub item: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,11 +227,12 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
     raw_items.sort_by_key(|(_, t, _)| t.start);
     let mut items = Vec::with_capacity(raw_items.len());
     for (full, range, quoted) in raw_items {
-        let first = links.partition_point(|l| l.range.start < range.start);
-        let last = links.partition_point(|l| l.range.start < range.end);
+        let first = links.partition_point(|l| l.range.start() < range.start);
+        let last = links.partition_point(|l| l.range.start() < range.end);
         if let Some(item) = read_item(text, full, range, quoted, first..last, config, &in_code, problems) {
+            let index = u32::try_from(items.len()).ok();
             for link in &mut links[first..last] {
-                link.item = Some(items.len());
+                link.item = index;
             }
             items.push(item);
         }
@@ -264,7 +281,7 @@ fn read_item(
         let after = &item_text[close + 1..];
         if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
             task = Some(if matches!(status, 'x' | 'X' | '-') { TaskStatus::Closed } else { TaskStatus::Open });
-            checkbox = Some(range.start..range.start + close + 1);
+            checkbox = Some(Span::new(range.start, range.start + close + 1));
             pos = range.start + close + 1;
             pos += text[pos..range.end].len() - text[pos..range.end].trim_start_matches([' ', '\t']).len();
         }
@@ -281,7 +298,7 @@ fn read_item(
                 ));
             }
             if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
-                date = Some((shape, pos..pos + 10));
+                date = Some((shape, Span::new(pos, pos + 10)));
                 pos += 10;
             }
         }
@@ -302,7 +319,7 @@ fn read_item(
             let tag_range = at..at + 1 + len;
             let lower = name.to_lowercase();
             if let Some(kind) = Kind::parse_builtin(&lower).or_else(|| config.kinds.get(&lower).copied()) {
-                kinds.push(KindTag { kind, range: tag_range.clone() });
+                kinds.push(KindTag { kind, range: tag_range.clone().into() });
             } else {
                 let candidates = Kind::ALL.iter().map(|k| k.name()).chain(config.kinds.keys().map(String::as_str));
                 if let Some(best) = typo::nearest(name, candidates) {
@@ -332,7 +349,18 @@ fn read_item(
     if task.is_none() && date.is_none() && kinds.is_empty() && links.is_empty() {
         return None;
     }
-    Some(Item { full, text: range, first_line, in_quote, task, checkbox, date, kinds, rest, links })
+    Some(Item {
+        full: full.into(),
+        text: range.into(),
+        first_line: first_line.into(),
+        in_quote,
+        task,
+        checkbox,
+        date,
+        kinds,
+        rest: Span::new(rest, rest).start,
+        links: Span::new(links.start, links.end).range32(),
+    })
 }
 
 fn scan_links(
@@ -378,10 +406,9 @@ fn scan_links(
             continue;
         }
         links.push(Link {
-            range: if embed { open - 1..end } else { open..end },
-            target: target.to_string(),
-            target_range,
-            label,
+            range: if embed { Span::new(open - 1, end) } else { Span::new(open, end) },
+            target_range: target_range.into(),
+            label: label.map(Span::from),
             embed,
             in_quote: in_quote(open),
             item: None,

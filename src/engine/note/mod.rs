@@ -127,8 +127,13 @@ impl Note {
     }
 
     /// The text of a byte range, or "" when it is out of range.
-    pub fn slice(&self, range: Range<usize>) -> &str {
-        self.text.get(range).unwrap_or("")
+    pub fn slice(&self, range: impl Into<Range<usize>>) -> &str {
+        self.text.get(range.into()).unwrap_or("")
+    }
+
+    /// A link's target as written, trimmed (`Jana` in `[[ Jana |J.]]`).
+    pub fn target(&self, link: &Link) -> &str {
+        self.slice(link.target_range)
     }
 
     /// The first line of the note after front matter and BOM, for placing

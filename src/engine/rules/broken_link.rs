@@ -37,9 +37,9 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let message =
-            format!("No note is called “{}” — create the contact note or correct the link", clip(&link.target, 80));
-        let mut finding = n.finding(Rule::BrokenLink, link.range.clone(), message);
-        finding.identity = format!("{}|{}", n.note.path, digest(&link.target));
+            format!("No note is called “{}” — create the contact note or correct the link", clip(n.note.target(link), 80));
+        let mut finding = n.finding(Rule::BrokenLink, link.range, message);
+        finding.identity = format!("{}|{}", n.note.path, digest(n.note.target(link)));
         out.push(finding);
     }
 }

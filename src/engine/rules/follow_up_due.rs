@@ -40,13 +40,13 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         if due >= c.today {
             continue;
         }
-        let words = plain_words(c.note.slice(item.rest..item.first_line.end.max(item.rest)));
+        let words = plain_words(c.note.slice(item.words()));
         let message = format!(
             "Follow up with {}: “{}” was due {due} ({})",
             c.name(),
             if words.is_empty() { "this task" } else { &words },
             ago(due, c.today)
         );
-        out.push(c.in_own_note(Rule::FollowUpDue, item.first_line.clone(), message, Some(due)));
+        out.push(c.in_own_note(Rule::FollowUpDue, item.first_line, message, Some(due)));
     }
 }

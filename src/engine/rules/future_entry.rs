@@ -46,7 +46,7 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             }
         } else {
             let linked =
-                item.links.clone().filter(|&l| !note.links[l].embed).find_map(|l| n.vault.link_contact(n.id, l));
+                item.links().filter(|&l| !note.links[l].embed).find_map(|l| n.vault.link_contact(n.id, l));
             match (Vault::item_date(note, item), linked) {
                 (Some(d), Some(contact)) => (d, contact),
                 _ => continue,
@@ -60,8 +60,8 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             "This entry is dated {date}, {} from now: it won't count until then — is the date a typo?",
             if days == 1 { "a day".to_string() } else { format!("{days} days") }
         );
-        let mut finding = n.finding(Rule::FutureEntry, item.first_line.clone(), message);
-        finding.identity = format!("{}|{i}|{}", note.path, digest(note.slice(item.first_line.clone()).trim()));
+        let mut finding = n.finding(Rule::FutureEntry, item.first_line, message);
+        finding.identity = format!("{}|{i}|{}", note.path, digest(note.slice(item.first_line).trim()));
         finding.contact =
             n.vault.note(contact).map(|c| ContactRef { name: c.display_name().to_string(), path: c.path.clone() });
         out.push(finding);

@@ -177,8 +177,8 @@ impl<'a> ContactCtx<'a> {
     pub fn entry_range(&self, entry: &Entry) -> Range<usize> {
         let note = self.entry_note(entry);
         match note.items.get(entry.item) {
-            Some(item) => item.first_line.clone(),
-            None => entry.link.and_then(|l| note.links.get(l)).map_or(0..0, |l| l.range.clone()),
+            Some(item) => item.first_line.range(),
+            None => entry.link.and_then(|l| note.links.get(l)).map_or(0..0, |l| l.range.range()),
         }
     }
 
@@ -209,7 +209,8 @@ impl<'a> ContactCtx<'a> {
     }
 
     /// A finding about this contact placed in its own note.
-    pub fn in_own_note(&self, rule: Rule, range: Range<usize>, message: String, due: Option<Date>) -> Finding {
+    pub fn in_own_note(&self, rule: Rule, range: impl Into<Range<usize>>, message: String, due: Option<Date>) -> Finding {
+        let range = range.into();
         Finding {
             rule,
             level: rule.default_level(),
@@ -239,7 +240,8 @@ pub struct NoteCtx<'a> {
 }
 
 impl NoteCtx<'_> {
-    pub fn finding(&self, rule: Rule, range: Range<usize>, message: String) -> Finding {
+    pub fn finding(&self, rule: Rule, range: impl Into<Range<usize>>, message: String) -> Finding {
+        let range = range.into();
         Finding {
             rule,
             level: rule.default_level(),
@@ -267,12 +269,12 @@ impl NoteCtx<'_> {
 /// contact's own (`- #got [[Jana]] introduced me to Max`), a leading link is
 /// the person it is about, not part of what happened, and is left out.
 pub fn item_words(note: &Note, item: &super::note::Item, elsewhere: bool) -> String {
-    let end = item.first_line.end.max(item.rest);
-    let mut start = item.rest;
+    let end = item.first_line.end().max(item.rest());
+    let mut start = item.rest();
     if elsewhere {
-        if let Some(link) = item.links.clone().map(|l| &note.links[l]).next() {
-            if link.range.start == item.rest {
-                start = link.range.end.min(end);
+        if let Some(link) = item.links().map(|l| &note.links[l]).next() {
+            if link.range.start() == item.rest() {
+                start = link.range.end().min(end);
             }
         }
     }

@@ -35,7 +35,7 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         }
         let note = c.entry_note(entry);
         let Some(item) = note.items.get(entry.item) else { continue };
-        if note.slice(item.text.clone()).to_lowercase().contains("how:") {
+        if note.slice(item.text).to_lowercase().contains("how:") {
             continue;
         }
         let message = format!(

@@ -127,19 +127,19 @@ impl Fixes<'_> {
                 }
             }
             (Rule::VagueAsk, _) => {
-                if let Some(item) = ctx.note.items.iter().find(|i| i.first_line == f.range) {
+                if let Some(item) = ctx.note.items.iter().find(|i| i.first_line.range() == f.range) {
                     self.push(out, "Add `how:` to this ask".into(), true, self.in_note(ctx.note, edit::add_how(item)));
                 }
             }
             (Rule::FollowUpDue, _) => {
-                if let Some(fix) = ctx.note.items.iter().find(|i| i.first_line == f.range).and_then(edit::mark_done) {
+                if let Some(fix) = ctx.note.items.iter().find(|i| i.first_line.range() == f.range).and_then(edit::mark_done) {
                     self.push(out, "Mark this follow-up done".into(), true, self.in_note(ctx.note, fix));
                 }
             }
             (Rule::BrokenLink, _) => {
-                if let Some(link) = ctx.note.links.iter().find(|l| l.range == f.range) {
-                    if let Some(edit) = create_contact(ctx, &link.target) {
-                        self.push(out, format!("Create contact note “{}”", link.target), false, Some(edit));
+                if let Some(link) = ctx.note.links.iter().find(|l| l.range.range() == f.range) {
+                    if let Some(edit) = create_contact(ctx, ctx.note.target(link)) {
+                        self.push(out, format!("Create contact note “{}”", ctx.note.target(link)), false, Some(edit));
                     }
                 }
             }

@@ -10,19 +10,19 @@ use tower_lsp_server::lsp_types::{Hover, HoverContents, MarkupContent, MarkupKin
 
 pub fn hover(ctx: &Ctx, pos: Position) -> Option<Hover> {
     let offset = ctx.conv.offset(pos);
-    if let Some(item) = ctx.note.items.iter().find(|i| i.first_line.start <= offset && offset <= i.first_line.end) {
-        if let Some(tag) = item.kinds.iter().find(|k| k.range.start <= offset && offset < k.range.end) {
-            return Some(markdown(ctx, kind_text(ctx, ctx.note.slice(tag.range.clone()), tag.kind), tag.range.clone()));
+    if let Some(item) = ctx.note.items.iter().find(|i| i.first_line.start() <= offset && offset <= i.first_line.end()) {
+        if let Some(tag) = item.kinds.iter().find(|k| k.range.contains(offset)) {
+            return Some(markdown(ctx, kind_text(ctx, ctx.note.slice(tag.range), tag.kind), tag.range.range()));
         }
     }
-    if let Some((i, link)) = ctx.link_at(offset).filter(|(_, l)| offset < l.range.end) {
+    if let Some((i, link)) = ctx.link_at(offset).filter(|(_, l)| offset < l.range.end()) {
         let target = ctx.link_target(i).and_then(|t| Some((t, ctx.note_of(t)?)));
         let text = match target {
             Some((id, note)) if note.is_contact => card(ctx, id)?,
             Some((_, note)) => format!("`{}`", note.path),
             None => return None,
         };
-        return Some(markdown(ctx, text, link.range.clone()));
+        return Some(markdown(ctx, text, link.range.range()));
     }
     let (id, range) = ctx.contact_at(offset).filter(|(id, _)| *id == ctx.id)?;
     Some(markdown(ctx, card(ctx, id)?, range))

@@ -52,7 +52,7 @@ impl<'a> Ctx<'a> {
 
     /// The link whose `[[…]]` holds `offset` (its end included).
     pub fn link_at(&self, offset: usize) -> Option<(usize, &'a Link)> {
-        self.note.links.iter().enumerate().find(|(_, l)| l.range.start <= offset && offset <= l.range.end)
+        self.note.links.iter().enumerate().find(|(_, l)| l.range.start() <= offset && offset <= l.range.end())
     }
 
     /// The note a link of this note resolves to.
@@ -68,7 +68,7 @@ impl<'a> Ctx<'a> {
     pub fn contact_at(&self, offset: usize) -> Option<(NoteId, Range<usize>)> {
         if let Some((i, link)) = self.link_at(offset) {
             let target = self.link_target(i).filter(|&t| self.note_of(t).is_some_and(|n| n.is_contact))?;
-            return Some((target, link.target_range.clone()));
+            return Some((target, link.target_range.range()));
         }
         if !self.note.is_contact {
             return None;

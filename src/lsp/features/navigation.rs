@@ -44,7 +44,7 @@ pub fn references(ctx: &Ctx, pos: Position, declaration: bool) -> Option<Vec<Loc
         out.extend(ctx.location(contact, proto::name_range(contact)));
     }
     for (note, link) in links_to(ctx, target) {
-        out.extend(ctx.location(note, note.links[link].target_range.clone()));
+        out.extend(ctx.location(note, note.links[link].target_range.range()));
     }
     Some(out)
 }
@@ -87,14 +87,14 @@ pub fn rename(ctx: &Ctx, pos: Position, new_name: &str) -> jsonrpc::Result<Optio
     let by_name = [fold(contact.display_name()), fold(names::file_stem(&contact.path))];
     for (note, link) in links_to(ctx, target) {
         let link = &note.links[link];
-        let written = fold(&link.target);
+        let written = fold(note.target(link));
         if aliases.contains(&written) && !by_name.contains(&written) {
             continue;
         }
         edits
             .entry(note.path.clone())
             .or_default()
-            .push(CoreEdit { range: link.target_range.clone(), new_text: new_name.to_string() });
+            .push(CoreEdit { range: link.target_range.range(), new_text: new_name.to_string() });
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for (path, list) in edits {

@@ -39,9 +39,9 @@ fn symbol(
 
 /// An entry as "2026-11-20 #news", a follow-up as "[ ] words".
 fn item_symbol(note: &Note, conv: &Conv, item: &Item) -> Option<DocumentSymbol> {
-    let words = plain_words(note.slice(item.rest..item.first_line.end.max(item.rest)));
-    let date = item.date.as_ref().map(|(_, range)| note.slice(range.clone()).to_string());
-    let range = item.first_line.start..item.full.end.max(item.first_line.end);
+    let words = plain_words(note.slice(item.words()));
+    let date = item.date.as_ref().map(|(_, range)| note.slice(*range).to_string());
+    let range = item.first_line.start()..item.full.end().max(item.first_line.end());
     if let Some(status) = item.task {
         if !note.is_contact {
             return None;
@@ -51,18 +51,18 @@ fn item_symbol(note: &Note, conv: &Conv, item: &Item) -> Option<DocumentSymbol> 
             Some(date) => format!("{mark} {date} {words}"),
             None => format!("{mark} {words}"),
         };
-        return Some(symbol(conv, name, None, SymbolKind::BOOLEAN, range, item.first_line.clone()));
+        return Some(symbol(conv, name, None, SymbolKind::BOOLEAN, range, item.first_line.range()));
     }
     if !item.has_kinds() {
         return None;
     }
-    let tags: Vec<&str> = item.kinds.iter().map(|k| note.slice(k.range.clone())).collect();
+    let tags: Vec<&str> = item.kinds.iter().map(|k| note.slice(k.range)).collect();
     let name = match &date {
         Some(date) => format!("{date} {}", tags.join(" ")),
         None => tags.join(" "),
     };
     let detail = (!words.is_empty()).then_some(words);
-    Some(symbol(conv, name, detail, SymbolKind::EVENT, range, item.first_line.clone()))
+    Some(symbol(conv, name, detail, SymbolKind::EVENT, range, item.first_line.range()))
 }
 
 /// The note's outline: headings nesting what stands under them, entries and
@@ -80,7 +80,7 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
     }
     for item in &note.items {
         if let Some(s) = item_symbol(note, conv, item) {
-            parts.push((item.first_line.start, Part::Item(s)));
+            parts.push((item.first_line.start(), Part::Item(s)));
         }
     }
     parts.sort_by_key(|(at, _)| *at);
