@@ -88,8 +88,8 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     let style = Style { color, path_prefix: format::path_prefix(&root.root) };
     let written = match &args.output_file {
         Some(file) => {
-            let target = std::fs::File::create(file)
-                .map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
+            let target =
+                std::fs::File::create(file).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
             let mut out = std::io::BufWriter::with_capacity(1 << 16, target);
             emit(&args, &findings, &report, style, &mut out)
                 .and_then(|()| out.flush())
@@ -122,7 +122,13 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     Ok(if failing && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn emit(args: &LintArgs, findings: &[Finding], report: &Report, style: Style, out: &mut dyn Write) -> std::io::Result<()> {
+fn emit(
+    args: &LintArgs,
+    findings: &[Finding],
+    report: &Report,
+    style: Style,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     if args.statistics {
         write_statistics(findings, args.format, out)
     } else {

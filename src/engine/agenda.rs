@@ -121,8 +121,10 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
     let note = vault.by_path(&f.path)?;
     // Items are in text order: find the one at the finding by binary search.
     let at = note.items.partition_point(|i| i.first_line.start() < f.range.start);
-    let item =
-        note.items[at..].iter().take_while(|i| i.first_line.start() == f.range.start).find(|i| i.first_line.range() == f.range);
+    let item = note.items[at..]
+        .iter()
+        .take_while(|i| i.first_line.start() == f.range.start)
+        .find(|i| i.first_line.range() == f.range);
     let words = item.map(|i| item_words(note, i, note.path != contact.path)).unwrap_or_default();
     let entry_date = item.and_then(|i| Vault::item_date(note, i));
     let when = |verb: &str| entry_date.map_or_else(String::new, |d| format!("{verb} {}", ago(d, today)));

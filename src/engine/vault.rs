@@ -11,8 +11,11 @@ use super::date::{Date, DateShape};
 use super::kinds::Kind;
 use super::names::{self, fold};
 use super::note::{Note, Origin};
+use compact_str::CompactString;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub type NoteId = u32;
 
@@ -54,29 +57,39 @@ impl Entry {
 
 #[derive(Debug, Default, Clone)]
 struct NameIndex {
-    paths: HashMap<String, Vec<NoteId>>,
-    stems: HashMap<String, Vec<NoteId>>,
-    names: HashMap<String, Vec<NoteId>>,
-    aliases: HashMap<String, Vec<NoteId>>,
+    paths: HashMap<CompactString, Ids>,
+    stems: HashMap<CompactString, Ids>,
+    names: HashMap<CompactString, Ids>,
+    aliases: HashMap<CompactString, Ids>,
 }
+
+/// The notes that answer to one name: almost always one or two, kept inline.
+type Ids = SmallVec<[NoteId; 2]>;
 
 /// The names a note answers to, folded.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct NoteNames {
-    path: String,
-    stem: String,
-    name: Option<String>,
-    aliases: Vec<String>,
+    path: CompactString,
+    stem: CompactString,
+    name: Option<CompactString>,
+    aliases: Vec<CompactString>,
     contact: bool,
 }
 
 impl NoteNames {
     fn of(note: &Note) -> NoteNames {
         NoteNames {
-            path: fold(names::without_extension(&note.path)),
-            stem: fold(names::file_stem(&note.path)),
-            name: note.front.name.as_ref().map(|n| fold(&n.value)).filter(|n| !n.is_empty()),
-            aliases: note.front.aliases.iter().map(|a| fold(&a.value)).filter(|a| !a.is_empty()).collect(),
+            path: fold(names::without_extension(&note.path)).into(),
+            stem: fold(names::file_stem(&note.path)).into(),
+            name: note.front.name.as_ref().map(|n| fold(&n.value).into()).filter(|n: &CompactString| !n.is_empty()),
+            aliases: note
+                .front
+                .aliases
+                .iter()
+                .map(|a| fold(&a.value))
+                .filter(|a| !a.is_empty())
+                .map(Into::into)
+                .collect(),
             contact: note.is_contact,
         }
     }
@@ -268,8 +281,8 @@ impl Vault {
     fn index_names(&mut self, id: NoteId) {
         let Some(note) = self.note(id) else { return };
         let names = NoteNames::of(note);
-        let add = |map: &mut HashMap<String, Vec<NoteId>>, key: &str| {
-            let ids = map.entry(key.to_string()).or_default();
+        let add = |map: &mut HashMap<CompactString, Ids>, key: &CompactString| {
+            let ids = map.entry(key.clone()).or_default();
             if !ids.contains(&id) {
                 ids.push(id);
             }
@@ -287,9 +300,9 @@ impl Vault {
 
     fn unindex(&mut self, id: NoteId) {
         let names = std::mem::take(&mut self.names_of[id as usize]);
-        let drop = |map: &mut HashMap<String, Vec<NoteId>>, key: &str| {
+        let drop = |map: &mut HashMap<CompactString, Ids>, key: &str| {
             if let Some(ids) = map.get_mut(key) {
-                ids.retain(|&i| i != id);
+                ids.retain(|i| *i != id);
                 if ids.is_empty() {
                     map.remove(key);
                 }
@@ -305,7 +318,7 @@ impl Vault {
         }
     }
 
-    fn first_by_path(&self, ids: Option<&Vec<NoteId>>) -> Option<NoteId> {
+    fn first_by_path(&self, ids: Option<&Ids>) -> Option<NoteId> {
         ids?.iter().copied().min_by(|a, b| {
             let pa = self.note(*a).map(|n| n.path.as_str());
             let pb = self.note(*b).map(|n| n.path.as_str());
@@ -324,10 +337,12 @@ impl Vault {
         };
         let index = &self.index;
         let found = self
-            .first_by_path(index.paths.get(&stripped))
-            .or_else(|| if stripped.contains('/') { None } else { self.first_by_path(index.stems.get(&stripped)) })
-            .or_else(|| self.first_by_path(index.names.get(&folded)))
-            .or_else(|| self.first_by_path(index.aliases.get(&folded)));
+            .first_by_path(index.paths.get(stripped.as_str()))
+            .or_else(
+                || if stripped.contains('/') { None } else { self.first_by_path(index.stems.get(stripped.as_str())) },
+            )
+            .or_else(|| self.first_by_path(index.names.get(folded.as_str())))
+            .or_else(|| self.first_by_path(index.aliases.get(folded.as_str())));
         if let Some(id) = found {
             return Some(Target::Note(id));
         }
@@ -516,13 +531,14 @@ impl Vault {
 
     /// Contacts sharing a folded name or alias: name → the notes that claim it.
     pub fn duplicate_names(&self) -> BTreeMap<String, Vec<NoteId>> {
-        let mut claims: HashMap<&str, Vec<NoteId>> = HashMap::new();
+        let mut claims: HashMap<&str, Vec<NoteId>> = HashMap::default();
         for (id, names) in self.names_of.iter().enumerate() {
             if !names.contact || self.notes[id].is_none() {
                 continue;
             }
             let own = names.name.as_deref().unwrap_or(names.stem.as_str());
-            let mut mine: Vec<&str> = std::iter::once(own).chain(names.aliases.iter().map(String::as_str)).collect();
+            let mut mine: Vec<&str> =
+                std::iter::once(own).chain(names.aliases.iter().map(CompactString::as_str)).collect();
             mine.sort();
             mine.dedup();
             for name in mine {

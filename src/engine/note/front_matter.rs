@@ -6,6 +6,7 @@ use super::yaml::{self, Node, Resolved};
 use crate::engine::date::{Birthday, Date, DateShape, Span, date_shape};
 use crate::engine::rules::Rule;
 use crate::engine::typo;
+use compact_str::CompactString;
 use std::ops::Range;
 
 /// The keys kith knows, in the order they are suggested.
@@ -23,7 +24,8 @@ pub struct Spanned<T> {
 /// One top-level key as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyEntry {
-    pub key: String,
+    /// Keys are short: stored inline, without an allocation of their own.
+    pub key: CompactString,
     pub key_range: Range<usize>,
     /// The value's range; empty at the end of the key when the value is empty.
     pub value_range: Range<usize>,
@@ -38,14 +40,15 @@ pub struct FrontMatter {
     /// The closing `---` or `...` line.
     pub closing: Option<Range<usize>>,
     pub keys: Vec<KeyEntry>,
-    pub type_: Option<String>,
-    pub name: Option<Spanned<String>>,
-    pub aliases: Vec<Spanned<String>>,
-    pub tags: Vec<String>,
-    pub org: Option<String>,
-    pub role: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
+    // Values are short: stored inline, without allocations of their own.
+    pub type_: Option<CompactString>,
+    pub name: Option<Spanned<CompactString>>,
+    pub aliases: Vec<Spanned<CompactString>>,
+    pub tags: Vec<CompactString>,
+    pub org: Option<CompactString>,
+    pub role: Option<CompactString>,
+    pub email: Option<CompactString>,
+    pub phone: Option<CompactString>,
     pub cadence: Option<Span>,
     pub birthday: Option<Birthday>,
     pub snooze: Option<Date>,
@@ -238,7 +241,7 @@ impl Reader<'_> {
         }
         self.seen.insert(identity);
         self.fm.keys.push(KeyEntry {
-            key: key_text.clone(),
+            key: key_text.as_str().into(),
             key_range: shift(key_range.clone(), self.base),
             value_range: shift(value_range, self.base),
         });
@@ -401,9 +404,9 @@ impl Reader<'_> {
         }
     }
 
-    fn string(&mut self, key: &str, value: &Node) -> Option<Spanned<String>> {
+    fn string(&mut self, key: &str, value: &Node) -> Option<Spanned<CompactString>> {
         match self.scalar_text(value) {
-            Some(text) => Some(Spanned { value: text, range: shift(value.range(), self.base) }),
+            Some(text) => Some(Spanned { value: text.into(), range: shift(value.range(), self.base) }),
             None => {
                 let example = match key {
                     "type" => "type: contact",
@@ -423,7 +426,7 @@ impl Reader<'_> {
     /// a list only (`kith.ignore`). Numbers are not names here: the spec
     /// reads numbers as text only for `type`, `name`, `org`, `role`, `email`
     /// and `phone`.
-    fn strings(&mut self, key: &str, value: &Node, list_only: bool) -> Vec<Spanned<String>> {
+    fn strings(&mut self, key: &str, value: &Node, list_only: bool) -> Vec<Spanned<CompactString>> {
         let items: Vec<&Node> = match value {
             Node::Seq { items, .. } => items.iter().collect(),
             _ if list_only => {
@@ -442,7 +445,7 @@ impl Reader<'_> {
             }
             match (item, item.resolved()) {
                 (Node::Scalar { text, .. }, Some(Resolved::Str)) => {
-                    out.push(Spanned { value: text.clone(), range: shift(item.range(), self.base) })
+                    out.push(Spanned { value: text.as_str().into(), range: shift(item.range(), self.base) })
                 }
                 _ => self.bad(
                     item.range(),

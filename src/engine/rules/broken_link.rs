@@ -36,8 +36,10 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         if matches!(resolved.get(i), Some(Some(_))) {
             continue;
         }
-        let message =
-            format!("No note is called “{}” — create the contact note or correct the link", clip(n.note.target(link), 80));
+        let message = format!(
+            "No note is called “{}” — create the contact note or correct the link",
+            clip(n.note.target(link), 80)
+        );
         let mut finding = n.finding(Rule::BrokenLink, link.range, message);
         finding.identity = format!("{}|{}", n.note.path, digest(n.note.target(link)));
         out.push(finding);

@@ -45,8 +45,7 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
                 _ => continue,
             }
         } else {
-            let linked =
-                item.links().filter(|&l| !note.links[l].embed).find_map(|l| n.vault.link_contact(n.id, l));
+            let linked = item.links().filter(|&l| !note.links[l].embed).find_map(|l| n.vault.link_contact(n.id, l));
             match (Vault::item_date(note, item), linked) {
                 (Some(d), Some(contact)) => (d, contact),
                 _ => continue,

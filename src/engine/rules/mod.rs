@@ -209,7 +209,13 @@ impl<'a> ContactCtx<'a> {
     }
 
     /// A finding about this contact placed in its own note.
-    pub fn in_own_note(&self, rule: Rule, range: impl Into<Range<usize>>, message: String, due: Option<Date>) -> Finding {
+    pub fn in_own_note(
+        &self,
+        rule: Rule,
+        range: impl Into<Range<usize>>,
+        message: String,
+        due: Option<Date>,
+    ) -> Finding {
         let range = range.into();
         Finding {
             rule,

@@ -132,7 +132,9 @@ impl Fixes<'_> {
                 }
             }
             (Rule::FollowUpDue, _) => {
-                if let Some(fix) = ctx.note.items.iter().find(|i| i.first_line.range() == f.range).and_then(edit::mark_done) {
+                if let Some(fix) =
+                    ctx.note.items.iter().find(|i| i.first_line.range() == f.range).and_then(edit::mark_done)
+                {
                     self.push(out, "Mark this follow-up done".into(), true, self.in_note(ctx.note, fix));
                 }
             }

@@ -119,7 +119,7 @@ fn contacts(ctx: &Ctx, line: &Line, start: usize) -> CompletionResponse {
             let contact = ctx.note_of(name.id)?;
             let mut detail = Vec::new();
             if let Some(org) = &contact.front.org {
-                detail.push(org.clone());
+                detail.push(org.to_string());
             }
             detail.push(match last_touch(ctx, name.id) {
                 Some(last) => format!("last touch {last}"),
@@ -392,12 +392,12 @@ fn tags(ctx: &Ctx, line: &Line, value_start: usize) -> CompletionResponse {
         word_start + line.text[word_start..line.cursor].len() - line.text[word_start..line.cursor].trim_start().len();
     let end = line.word_end(|c| !matches!(c, ',' | ']' | ' '));
     // Tags already given: as the YAML says, and as the line says while it is being typed.
-    let mut here: HashSet<String> = ctx.note.front.tags.iter().map(|t| t.to_lowercase()).collect();
+    let mut here: HashSet<String> = ctx.note.front.tags.iter().map(|t| t.to_lowercase().to_string()).collect();
     let typed = line.text[value_start..word_start].split([',', '[', ']', ' ']).filter(|t| !t.is_empty());
     here.extend(typed.map(str::to_lowercase));
     let mut used: BTreeSet<&str> = BTreeSet::new();
     for (_, note) in ctx.space.vault.notes() {
-        used.extend(note.front.tags.iter().map(String::as_str));
+        used.extend(note.front.tags.iter().map(|t| t.as_str()));
     }
     let items = used
         .into_iter()

@@ -191,7 +191,7 @@ pub fn workspace_symbols(world: &World, query: &str) -> Vec<WorkspaceSymbol> {
                 name: note.display_name().to_string(),
                 kind: SymbolKind::OBJECT,
                 tags: None,
-                container_name: note.front.org.clone(),
+                container_name: note.front.org.as_ref().map(|o| o.to_string()),
                 location: OneOf::Left(tower_lsp_server::lsp_types::Location { uri, range }),
                 data: None,
             })
