@@ -90,7 +90,7 @@ fn check(today_s: &str, fixture: &str) {
         let start = note.lines.line_col(&note.text, f.range.start, Encoding::Chars);
         let end = note.lines.line_col(&note.text, f.range.end, Encoding::Chars);
         let mark = Mark {
-            path: f.path.clone(),
+            path: f.path.to_string(),
             line: start.line,
             col: start.col,
             end_col: Some(if end.line == start.line { end.col } else { u32::MAX }),

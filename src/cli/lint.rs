@@ -75,7 +75,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     let findings: Vec<Finding> = analysis::analyze(&vault, today)
         .into_iter()
         .filter(|f| args.hints || f.level >= Level::Info)
-        .filter(|f| scope.is_empty() || f.path == scope || f.path.starts_with(&format!("{scope}/")))
+        .filter(|f| scope.is_empty() || *f.path == *scope || f.path.starts_with(&format!("{scope}/")))
         .collect();
     let report = Report::new(&vault, &findings);
     let color = match args.color {

@@ -80,7 +80,7 @@ pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
         }
     };
     let rel = vault.note(id).map(|n| n.path.clone()).unwrap_or_default();
-    let file = root.root.join(&rel);
+    let file = root.root.join(&*rel);
     let original = Original::read(&file).map_err(|e| UsageError(e.to_string()))?;
     let bom = original.bytes.starts_with(BOM);
     let body = &original.bytes[if bom { BOM.len() } else { 0 }..];
@@ -176,7 +176,7 @@ fn keys(vault: &Vault, id: NoteId, fold: fn(&str) -> String) -> Vec<String> {
 /// the start of a name; the start of a word in a name (`müller`).
 fn find_contact(vault: &Vault, query: &str) -> Found {
     let query = query.trim_start_matches("[[").trim_end_matches("]]");
-    let mut contacts: Vec<(NoteId, &str)> = vault.contacts().map(|(id, n)| (id, n.path.as_str())).collect();
+    let mut contacts: Vec<(NoteId, &str)> = vault.contacts().map(|(id, n)| (id, &*n.path)).collect();
     contacts.sort_by_key(|(_, path)| *path);
     // Exact folding first; then without accents, for "zoe" → Zoë.
     for fold in [fold as fn(&str) -> String, names::fold_loose] {

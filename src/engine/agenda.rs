@@ -155,8 +155,8 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
     let (line, column) = position(note, f.range.start);
     Some(AgendaItem {
         contact: contact.name.clone(),
-        contact_path: contact.path.clone(),
-        path: note.path.clone(),
+        contact_path: contact.path.to_string(),
+        path: note.path.to_string(),
         line,
         column,
         rule: f.rule.name().to_string(),
@@ -208,8 +208,8 @@ fn birthday(vault: &Vault, note: &Note, today: Date, horizon: Date) -> Option<Ag
     let (line, column) = position(note, range.start);
     Some(AgendaItem {
         contact: name.to_string(),
-        contact_path: note.path.clone(),
-        path: note.path.clone(),
+        contact_path: note.path.to_string(),
+        path: note.path.to_string(),
         line,
         column,
         rule: rule.name().to_string(),
@@ -245,8 +245,8 @@ fn upcoming_follow_ups(vault: &Vault, note: &Note, today: Date, horizon: Date) -
             let (line, column) = position(note, i.first_line.start());
             Some(AgendaItem {
                 contact: name.to_string(),
-                contact_path: note.path.clone(),
-                path: note.path.clone(),
+                contact_path: note.path.to_string(),
+                path: note.path.to_string(),
                 line,
                 column,
                 rule: rule.name().to_string(),

@@ -71,8 +71,8 @@ pub fn analyze(vault: &Vault, today: Date) -> Vec<Finding> {
 
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
-        (a.path.as_str(), a.range.start, a.range.end, a.rule, a.message.as_str()).cmp(&(
-            b.path.as_str(),
+        (&*a.path, a.range.start, a.range.end, a.rule, a.message.as_str()).cmp(&(
+            &*b.path,
             b.range.start,
             b.range.end,
             b.rule,

@@ -4,6 +4,7 @@ use super::date::Date;
 use super::rules::Rule;
 use std::fmt;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// How loudly a finding speaks. Ordered from quietest to loudest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,12 +50,12 @@ pub struct Finding {
     pub rule: Rule,
     pub level: Level,
     /// Vault-relative, `/`-separated path of the note the finding is placed in.
-    pub path: String,
+    pub path: Arc<str>,
     /// Byte range in that note's text.
     pub range: Range<usize>,
     pub message: String,
-    /// The contact the finding is about, if any.
-    pub contact: Option<ContactRef>,
+    /// The contact the finding is about, if any (shared by its findings).
+    pub contact: Option<Arc<ContactRef>>,
     /// The day the gesture fell or falls due (agenda ordering, calendars).
     pub due: Option<Date>,
     /// What identifies this finding across edits that move it: the entry or
@@ -68,5 +69,5 @@ pub struct Finding {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ContactRef {
     pub name: String,
-    pub path: String,
+    pub path: Arc<str>,
 }

@@ -61,7 +61,7 @@ impl ContactSummary {
             Moment {
                 date: entry.date,
                 words: ctx.entry_words(entry),
-                path: ctx.entry_note(entry).path.clone(),
+                path: ctx.entry_note(entry).path.to_string(),
                 range: ctx.entry_range(entry),
             }
         };
@@ -82,7 +82,7 @@ impl ContactSummary {
         Some(ContactSummary {
             id,
             name: note.display_name().to_string(),
-            path: note.path.clone(),
+            path: note.path.to_string(),
             aliases: note.front.aliases.iter().map(|a| a.value.to_string()).collect(),
             org: note.front.org.as_ref().map(|s| s.to_string()),
             role: note.front.role.as_ref().map(|s| s.to_string()),

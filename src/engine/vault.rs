@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use smallvec::SmallVec;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 pub type NoteId = u32;
 
@@ -102,7 +103,8 @@ pub struct Vault {
     names_of: Vec<NoteNames>,
     /// Per note, per link: what it resolves to.
     resolved: Vec<Vec<Option<Target>>>,
-    by_path: HashMap<String, NoteId>,
+    /// Shares each note's path.
+    by_path: HashMap<Arc<str>, NoteId>,
     index: NameIndex,
     /// Files that are targets but not notes: folded path (with extension),
     /// folded path without extension, and folded file name.
@@ -320,8 +322,8 @@ impl Vault {
 
     fn first_by_path(&self, ids: Option<&Ids>) -> Option<NoteId> {
         ids?.iter().copied().min_by(|a, b| {
-            let pa = self.note(*a).map(|n| n.path.as_str());
-            let pb = self.note(*b).map(|n| n.path.as_str());
+            let pa = self.note(*a).map(|n| &*n.path);
+            let pb = self.note(*b).map(|n| &*n.path);
             pa.cmp(&pb)
         })
     }
@@ -472,7 +474,7 @@ impl Vault {
         }
         let mentions = self.config.mentions_are_touches;
         let mut others: Vec<(&str, NoteId)> =
-            self.incoming(contact).filter_map(|id| self.note(id).map(|n| (n.path.as_str(), id))).collect();
+            self.incoming(contact).filter_map(|id| self.note(id).map(|n| (&*n.path, id))).collect();
         others.sort();
         for (_, id) in others {
             let note = self.note(id).expect("indexed");

@@ -187,7 +187,7 @@ impl Space {
             .vault
             .linked_contacts(id)
             .into_iter()
-            .filter_map(|c| self.vault.note(c).map(|n| n.path.clone()))
+            .filter_map(|c| self.vault.note(c).map(|n| n.path.to_string()))
             .collect();
         if self.vault.note(id).is_some_and(|n| n.is_contact) {
             out.push(path.to_string());
@@ -208,7 +208,7 @@ impl Space {
         }
         let after = self.touched(&path);
         self.dirty.contacts.extend(before.into_iter().chain(after));
-        self.dirty.notes.insert(path);
+        self.dirty.notes.insert(path.to_string());
     }
 
     pub fn upsert_text(&mut self, path: &str, text: String) {
@@ -233,7 +233,7 @@ impl Space {
         // Perhaps a folder: what was below it is gone too.
         let prefix = format!("{path}/");
         let gone: Vec<String> =
-            self.vault.notes().filter(|(_, n)| n.path.starts_with(&prefix)).map(|(_, n)| n.path.clone()).collect();
+            self.vault.notes().filter(|(_, n)| n.path.starts_with(&prefix)).map(|(_, n)| n.path.to_string()).collect();
         for path in gone {
             let before = self.touched(&path);
             self.removed.extend(self.vault.id(&path));
@@ -266,11 +266,11 @@ impl Space {
                 continue;
             }
             let Some(note) = self.vault.note(id) else { continue };
-            self.dirty.notes.insert(note.path.clone());
+            self.dirty.notes.insert(note.path.to_string());
             for target in old.iter().chain(new).flatten() {
                 let Target::Note(t) = target else { continue };
                 if let Some(linked) = self.vault.note(*t).filter(|n| n.is_contact || turned.contains(t)) {
-                    self.dirty.contacts.insert(linked.path.clone());
+                    self.dirty.contacts.insert(linked.path.to_string());
                 }
             }
         }
@@ -400,7 +400,7 @@ impl World {
     pub fn locate(&self, uri: &Uri) -> Option<(SpaceKey, String)> {
         if let Some(space) = self.loose.get(uri) {
             let (_, note) = space.vault.notes().next()?;
-            return Some((SpaceKey::Loose(uri.clone()), note.path.clone()));
+            return Some((SpaceKey::Loose(uri.clone()), note.path.to_string()));
         }
         match self.place_of(uri) {
             Place::Vault(rel) => Some((SpaceKey::Main, rel)),

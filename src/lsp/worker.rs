@@ -134,7 +134,7 @@ impl Cache {
             .flatten()
             .filter_map(|s| self.by_source.get(s))
             .flatten()
-            .filter(|f| f.path == path)
+            .filter(|f| &*f.path == path)
             .cloned()
             .collect();
         analysis::sort(&mut out);
@@ -150,9 +150,9 @@ fn analyse_everything(vault: &Vault, today: crate::engine::Date) -> Vec<(Source,
         .flat_map_iter(|&id| {
             let mut out = Vec::with_capacity(2);
             if let Some(note) = vault.note(id) {
-                out.push((Source::Note(note.path.clone()), analysis::note_findings(vault, id, today)));
+                out.push((Source::Note(note.path.to_string()), analysis::note_findings(vault, id, today)));
                 if note.is_contact {
-                    out.push((Source::Contact(note.path.clone()), analysis::contact_findings(vault, id, today)));
+                    out.push((Source::Contact(note.path.to_string()), analysis::contact_findings(vault, id, today)));
                 }
             }
             out
@@ -584,7 +584,7 @@ impl Worker {
         }
         for note in read {
             match note {
-                Ok(note) if !open.contains(&note.path) => space.upsert(note),
+                Ok(note) if !open.contains(&*note.path) => space.upsert(note),
                 Err(rel) if !open.contains(&rel) => space.remove(&rel),
                 _ => {}
             }

@@ -65,8 +65,7 @@ pub fn write(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<
             writeln!(buffer)?;
             continue;
         }
-        let diagnostic =
-            Diagnostic::new(severity).with_label(Label::primary(finding.path.as_str(), range)).with_notes(notes);
+        let diagnostic = Diagnostic::new(severity).with_label(Label::primary(&*finding.path, range)).with_notes(notes);
         let mut frame = new_buffer();
         match term::emit_to_write_style(&mut frame, &config, &sources, &diagnostic) {
             Ok(()) => {
@@ -103,7 +102,7 @@ fn write_summary(buffer: &mut Buffer, findings: &[Located], color: bool) -> io::
                 parts.push(count(n, one, many));
             }
         }
-        let notes: BTreeSet<&str> = findings.iter().map(|l| l.finding.path.as_str()).collect();
+        let notes: BTreeSet<&str> = findings.iter().map(|l| &*l.finding.path).collect();
         write!(buffer, "{} in {}.", parts.join(", "), count(notes.len(), "note", "notes"))?;
     }
     buffer.reset()?;
@@ -160,7 +159,7 @@ impl<'r> Sources<'r> {
         let shown = report
             .findings
             .iter()
-            .map(|l| l.finding.path.as_str())
+            .map(|l| &*l.finding.path)
             // Once per note, not once per finding.
             .collect::<std::collections::BTreeSet<&str>>()
             .into_iter()

@@ -41,7 +41,7 @@ impl<'a> Item<'a> {
             message: &f.message,
             fingerprint: &l.fingerprint,
             contact: f.contact.as_ref().map(|c| c.name.as_str()),
-            contact_path: f.contact.as_ref().map(|c| c.path.as_str()),
+            contact_path: f.contact.as_ref().map(|c| &*c.path),
             due: f.due.map(|d| d.to_string()),
             suggestion: f.suggestion.as_deref(),
         }

@@ -14,6 +14,7 @@ use super::config::Config;
 use super::rules::Rule;
 use super::text::LineIndex;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// A problem found while reading a note, before any vault-wide analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +42,8 @@ pub struct Origin {
 
 #[derive(Debug, Clone)]
 pub struct Note {
-    /// Vault-relative, `/`-separated.
-    pub path: String,
+    /// Vault-relative, `/`-separated; shared with the findings placed in it.
+    pub path: Arc<str>,
     pub text: String,
     pub lines: LineIndex,
     /// Offset after a UTF-8 byte order mark, if any.
@@ -73,7 +74,7 @@ impl Note {
         }
         let body = body::parse(&text, body_start, config, &lines, &mut problems);
         let mut note = Note {
-            path: path.to_string(),
+            path: path.into(),
             text,
             lines,
             start,

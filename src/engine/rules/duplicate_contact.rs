@@ -2,6 +2,7 @@ use super::{Check, Rule, RuleInfo};
 use crate::engine::finding::{ContactRef, Finding, Level};
 use crate::engine::names::fold;
 use crate::engine::vault::Vault;
+use std::sync::Arc;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "duplicate-contact",
@@ -30,10 +31,10 @@ and keep the shared one out of `aliases`.
 
 fn check(vault: &Vault, out: &mut Vec<Finding>) {
     for (name, ids) in vault.duplicate_names() {
-        let mut paths: Vec<&str> = ids.iter().filter_map(|&id| vault.note(id).map(|n| n.path.as_str())).collect();
+        let mut paths: Vec<&str> = ids.iter().filter_map(|&id| vault.note(id).map(|n| &*n.path)).collect();
         paths.sort();
         let winner = match vault.resolve(&name) {
-            Some(crate::engine::vault::Target::Note(id)) => vault.note(id).map_or(paths[0], |n| n.path.as_str()),
+            Some(crate::engine::vault::Target::Note(id)) => vault.note(id).map_or(paths[0], |n| &*n.path),
             _ => paths[0],
         };
         for &id in &ids {
@@ -49,7 +50,7 @@ fn check(vault: &Vault, out: &mut Vec<Finding>) {
             // Only the first few are looked at, so that a large group costs
             // linear time, not quadratic.
             let count = paths.len() - 1;
-            let shown: Vec<&str> = paths.iter().copied().filter(|p| *p != note.path).take(3).collect();
+            let shown: Vec<&str> = paths.iter().copied().filter(|p| **p != *note.path).take(3).collect();
             let others = match count {
                 0..=3 => shown.join(", "),
                 n => format!("{} and {} more", shown[..2].join(", "), n - 2),
@@ -67,7 +68,7 @@ fn check(vault: &Vault, out: &mut Vec<Finding>) {
                 path: note.path.clone(),
                 range,
                 message,
-                contact: Some(ContactRef { name: note.display_name().to_string(), path: note.path.clone() }),
+                contact: Some(Arc::new(ContactRef { name: note.display_name().to_string(), path: note.path.clone() })),
                 due: None,
                 identity: format!("{}|{name}", note.path),
                 suggestion: None,

@@ -3,6 +3,7 @@ use crate::engine::date::DateShape;
 use crate::engine::finding::{ContactRef, Finding, Level};
 use crate::engine::text::digest;
 use crate::engine::vault::Vault;
+use std::sync::Arc;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "future-entry",
@@ -61,8 +62,10 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         );
         let mut finding = n.finding(Rule::FutureEntry, item.first_line, message);
         finding.identity = format!("{}|{i}|{}", note.path, digest(note.slice(item.first_line).trim()));
-        finding.contact =
-            n.vault.note(contact).map(|c| ContactRef { name: c.display_name().to_string(), path: c.path.clone() });
+        finding.contact = n
+            .vault
+            .note(contact)
+            .map(|c| Arc::new(ContactRef { name: c.display_name().to_string(), path: c.path.clone() }));
         out.push(finding);
     }
 }

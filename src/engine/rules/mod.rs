@@ -27,6 +27,7 @@ use super::note::{Note, Problem};
 use super::text::digest;
 use super::vault::{Entry, NoteId, Vault};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Every rule, by its stable name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -150,21 +151,24 @@ pub struct ContactCtx<'a> {
     pub note: &'a Note,
     pub ledger: Ledger,
     pub today: Date,
+    /// Shared by every finding about this contact.
+    contact: Arc<ContactRef>,
 }
 
 impl<'a> ContactCtx<'a> {
     pub fn new(vault: &'a Vault, id: NoteId, today: Date) -> Option<ContactCtx<'a>> {
         let note = vault.note(id).filter(|n| n.is_contact)?;
         let ledger = Ledger::new(vault.entries(id), today);
-        Some(ContactCtx { vault, id, note, ledger, today })
+        let contact = Arc::new(ContactRef { name: note.display_name().to_string(), path: note.path.clone() });
+        Some(ContactCtx { vault, id, note, ledger, today, contact })
     }
 
     pub fn name(&self) -> &str {
         self.note.display_name()
     }
 
-    pub fn contact_ref(&self) -> ContactRef {
-        ContactRef { name: self.name().to_string(), path: self.note.path.clone() }
+    pub fn contact_ref(&self) -> Arc<ContactRef> {
+        self.contact.clone()
     }
 
     /// The note an entry stands in.

@@ -30,7 +30,7 @@ fn links_to<'a>(ctx: &Ctx<'a>, target: NoteId) -> Vec<(&'a Note, usize)> {
             }
         }
     }
-    out.sort_by(|a, b| (a.0.path.as_str(), a.1).cmp(&(b.0.path.as_str(), b.1)));
+    out.sort_by(|a, b| (&*a.0.path, a.1).cmp(&(&*b.0.path, b.1)));
     out
 }
 
@@ -74,7 +74,7 @@ pub fn rename(ctx: &Ctx, pos: Position, new_name: &str) -> jsonrpc::Result<Optio
     let Some((target, _)) = ctx.contact_at(offset) else { return Ok(None) };
     let Some(contact) = ctx.note_of(target) else { return Ok(None) };
     let mut edits: HashMap<String, Vec<CoreEdit>> = HashMap::new();
-    let own = edits.entry(contact.path.clone()).or_default();
+    let own = edits.entry(contact.path.to_string()).or_default();
     match &contact.front.name {
         Some(name) => own
             .push(CoreEdit { range: name.range.clone(), new_text: name_value(contact, name.range.clone(), new_name) }),
@@ -92,7 +92,7 @@ pub fn rename(ctx: &Ctx, pos: Position, new_name: &str) -> jsonrpc::Result<Optio
             continue;
         }
         edits
-            .entry(note.path.clone())
+            .entry(note.path.to_string())
             .or_default()
             .push(CoreEdit { range: link.target_range.range(), new_text: new_name.to_string() });
     }
