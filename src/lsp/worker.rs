@@ -85,7 +85,10 @@ struct Cache {
 impl Cache {
     /// Replaces a source's findings; the paths whose findings from this
     /// source changed (all of them with `every`) are added to `affected`.
-    fn set(&mut self, source: Source, findings: Vec<Finding>, every: bool, affected: &mut BTreeSet<String>) {
+    fn set(&mut self, source: Source, mut findings: Vec<Finding>, every: bool, affected: &mut BTreeSet<String>) {
+        // By path (stably): a path's findings are found by binary search, and
+        // the vault-wide source has findings in thousands of paths.
+        findings.sort_by(|a, b| a.path.cmp(&b.path));
         let old = self.by_source.remove(&source).unwrap_or_default();
         if old != findings || every {
             let mut by_path: HashMap<&str, (Vec<&Finding>, Vec<&Finding>)> = HashMap::new();
@@ -133,8 +136,10 @@ impl Cache {
             .into_iter()
             .flatten()
             .filter_map(|s| self.by_source.get(s))
-            .flatten()
-            .filter(|f| &*f.path == path)
+            .flat_map(|found| {
+                let from = found.partition_point(|f| &*f.path < path);
+                found[from..].iter().take_while(|f| &*f.path == path)
+            })
             .cloned()
             .collect();
         analysis::sort(&mut out);
