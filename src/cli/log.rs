@@ -96,7 +96,11 @@ pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
         return Err(UsageError(format!("{rel} is no longer a contact note; nothing was written")));
     }
     let tag_refs: Vec<&str> = tags.iter().map(String::as_str).collect();
-    let edit = log_entry(&note, date, &tag_refs, &words);
+    let edit = log_entry(&note, date, &tag_refs, &words).ok_or_else(|| {
+        UsageError(format!(
+            "kith found no place in {rel} where the entry would count (the note may end inside an unclosed code fence or HTML comment); nothing was written — close it, or add a `## Log` section, and try again"
+        ))
+    })?;
     let new_text = TextEdit::apply(text, std::slice::from_ref(&edit));
     let mut bytes = Vec::with_capacity(original.bytes.len() + edit.new_text.len());
     if bom {
@@ -285,7 +289,7 @@ mod tests {
         let text = "a\r\n## Log\r\n- 2026-11-01 #met X\r\n";
         let note = Note::parse("p.md", text.to_string(), Origin::default(), &Config::default());
         let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let edit = log_entry(&note, date, &["thanks"], "Card");
+        let edit = log_entry(&note, date, &["thanks"], "Card").expect("a place for the entry");
         let new_text = TextEdit::apply(text, std::slice::from_ref(&edit));
         assert_eq!(
             logged_line(&new_text, &edit, &entry_text(date, &["thanks"], "Card")),

@@ -3,8 +3,10 @@
 //! contact note. Pure: a note in, byte-range replacements out; the shells
 //! apply them (atomically on disk, or as LSP text edits).
 
+use super::config::Config;
 use super::date::{Date, DateShape};
-use super::note::{Item, Note, TaskStatus};
+use super::note::{Item, KeyEntry, Note, Origin, TaskStatus, front_matter};
+use super::rules::Rule;
 use std::ops::Range;
 
 /// Replace `range` of the note's text with `new_text`.
@@ -102,29 +104,44 @@ pub fn entry_text(date: Date, tags: &[&str], words: &str) -> String {
 /// which takes one day's entries in file order, sees it after them); oldest
 /// first → below the last entry of that day or earlier; no log yet → under
 /// a `Log` heading, else in a new `## Log` section at the end.
-pub fn log_entry(note: &Note, date: Date, tags: &[&str], words: &str) -> TextEdit {
+///
+/// The edit is checked by parsing the result: the new line must read as an
+/// entry (not code, not a comment, not part of a quote). Where the note ends
+/// inside something that never closes (a code fence, an HTML comment, a
+/// `<pre>`), a new `## Log` section goes at the top of the body instead;
+/// `None` when no place works, and nothing is written.
+pub fn log_entry(note: &Note, date: Date, tags: &[&str], words: &str) -> Option<TextEdit> {
+    let body = entry_text(date, tags, words);
+    let reads_back = |edit: &TextEdit| logged_entry_reads_back(note, edit, &body, date);
+    if let Some(edit) = log_entry_in_place(note, date, &body).filter(reads_back) {
+        return Some(edit);
+    }
+    new_log_at_top(note, &body).into_iter().find(reads_back)
+}
+
+/// [`log_entry`]'s place for the entry, not yet checked.
+fn log_entry_in_place(note: &Note, date: Date, body: &str) -> Option<TextEdit> {
     let text = &note.text;
     let eol = line_ending(text);
     let entries = dated_entries(note);
-    let body = entry_text(date, tags, words);
     if let Some(order) = log_order(note) {
         let (template, _) = entries[0];
-        let prefix = &text[line_start(text, template.full.start())..template.text.start()];
+        let prefix = text.get(line_start(text, template.full.start())..template.text.start())?;
         let line = format!("{}{body}{eol}", list_prefix(prefix));
         let before = match order {
             LogOrder::NewestFirst => entries.iter().find(|(_, d)| *d < date),
             LogOrder::OldestFirst => entries.iter().find(|(_, d)| *d > date),
         };
-        return match before {
+        return Some(match before {
             Some((item, _)) => TextEdit::insert(line_start(text, item.full.start()), line),
             None => {
                 let (last, _) = entries[entries.len() - 1];
                 insert_after(text, last.full.end(), line, eol)
             }
-        };
+        });
     }
     if let Some(heading) = note.headings.iter().find(|h| h.title.eq_ignore_ascii_case("log")) {
-        return insert_after(text, heading.range.end, format!("- {body}{eol}"), eol);
+        return Some(insert_after(text, heading.range.end, format!("- {body}{eol}"), eol));
     }
     // A new section at the end, separated by one blank line.
     let mut new_text = String::new();
@@ -135,7 +152,54 @@ pub fn log_entry(note: &Note, date: Date, tags: &[&str], words: &str) -> TextEdi
         new_text.push_str(eol);
     }
     new_text.push_str(&format!("## Log{eol}- {body}{eol}"));
-    TextEdit::insert(text.len(), new_text)
+    Some(TextEdit::insert(text.len(), new_text))
+}
+
+/// A new `## Log` section at the top of the body, where nothing can be left
+/// open yet: below a first `# Title` line, else right after the front matter.
+fn new_log_at_top(note: &Note, body: &str) -> Vec<TextEdit> {
+    let text = &note.text;
+    let eol = line_ending(text);
+    let section = |at: usize| {
+        let mut new_text = String::new();
+        if at > 0 && !text[..at].ends_with(['\n', '\r']) {
+            new_text.push_str(eol);
+        }
+        new_text.push_str(&format!("## Log{eol}- {body}{eol}{eol}"));
+        TextEdit::insert(at, new_text)
+    };
+    let mut places = Vec::new();
+    let first = note.body_start + (text[note.body_start..].len() - text[note.body_start..].trim_start().len());
+    if let Some(title) = note.headings.first().filter(|h| h.level == 1 && h.range.start == line_start(text, first)) {
+        let end = title.range.end.min(text.len());
+        let after = match text[end..].find(['\n', '\r']) {
+            _ if text[..end].ends_with(['\n', '\r']) => end,
+            Some(i) => end + i + if text[end + i..].starts_with("\r\n") { 2 } else { 1 },
+            None => text.len(),
+        };
+        places.push(section(after));
+    }
+    places.push(section(note.body_start));
+    places
+}
+
+/// Whether the note with `edit` applied reads `body` as an entry dated `date`
+/// where the edit wrote it, and keeps every byte it had.
+fn logged_entry_reads_back(note: &Note, edit: &TextEdit, body: &str, date: Date) -> bool {
+    let Some(written) = edit.new_text.find(body) else { return false };
+    if !edit.range.is_empty() || edit.range.end > note.text.len() || !note.text.is_char_boundary(edit.range.start) {
+        return false;
+    }
+    let at = edit.range.start + written;
+    let new_text = TextEdit::apply(&note.text, std::slice::from_ref(edit));
+    // Which kinds the tags are does not matter here, only where the entry stands.
+    let after = Note::parse(&note.path, new_text, Origin::default(), &Config::default());
+    after.items.iter().any(|i| {
+        i.text.start() == at
+            && i.task.is_none()
+            && !i.in_quote
+            && matches!(&i.date, Some((DateShape::Real(d), r)) if *d == date && r.start() == at)
+    })
 }
 
 /// `- `, `* `, `  1. ` … of a template item, as a bullet for a new item.
@@ -172,35 +236,126 @@ fn insert_after(text: &str, end: usize, line: String, eol: &str) -> TextEdit {
 }
 
 /// Sets `snooze:` in the front matter, replacing an existing value or adding
-/// the key before the closing delimiter (or new front matter at the top).
-pub fn snooze(note: &Note, until: Date) -> TextEdit {
+/// the key (or new front matter at the top). `None` when the day has no
+/// `YYYY-MM-DD` form (past 9999) or the front matter cannot be edited safely.
+pub fn snooze(note: &Note, until: Date) -> Option<TextEdit> {
+    use chrono::Datelike;
+    if !(0..=9999).contains(&until.year()) {
+        return None;
+    }
     set_key(note, "snooze", &until.to_string())
 }
 
-/// Sets a front-matter key to a plain value.
-pub fn set_key(note: &Note, key: &str, value: &str) -> TextEdit {
+/// Sets a front-matter key to a plain value (already YAML, as
+/// [`yaml_scalar`] writes it). The edit is checked by reading the front
+/// matter again: `None` (no edit) unless the key then reads as `value`, every
+/// other key keeps its value, no new problem appears and the body is untouched.
+/// Block mappings at any indentation, flow mappings (`{a: b}`), `? key`
+/// explicit keys and empty values are handled; anything else is left alone.
+pub fn set_key(note: &Note, key: &str, value: &str) -> Option<TextEdit> {
+    set_key_places(note, key, value).into_iter().find(|edit| key_reads_back(note, edit, key, value))
+}
+
+/// Where [`set_key`] could write, best first; each is checked before use.
+fn set_key_places(note: &Note, key: &str, value: &str) -> Vec<TextEdit> {
     let text = &note.text;
     let eol = line_ending(text);
     if let Some(entry) = note.front.key(key) {
-        if entry.value_range.is_empty() {
-            return TextEdit::insert(entry.key_range.end + 1, format!(" {value}"))
-                .clamp_to_line(text, entry.key_range.end);
+        if !entry.value_range.is_empty() {
+            return vec![TextEdit { range: entry.value_range.clone(), new_text: value.to_string() }];
         }
-        return TextEdit { range: entry.value_range.clone(), new_text: value.to_string() };
+        // An empty value: right after the colon on the key's line, else (`? key`)
+        // a `: value` line below it.
+        let key_end = entry.key_range.end.min(text.len());
+        let line_end = text[key_end..].find(['\n', '\r']).map_or(text.len(), |i| key_end + i);
+        return vec![match text[key_end..line_end].find(':') {
+            Some(i) => TextEdit::insert(key_end + i + 1, format!(" {value}")),
+            None => {
+                let start = line_start(text, entry.key_range.start);
+                TextEdit::insert(line_end, format!("{eol}{}: {value}", indentation(&text[start..])))
+            }
+        }];
     }
-    match &note.front.closing {
-        Some(closing) => TextEdit::insert(closing.start, format!("{key}: {value}{eol}")),
-        None => TextEdit::insert(note.start, format!("---{eol}{key}: {value}{eol}---{eol}")),
+    let (Some(closing), Some(content)) = (&note.front.closing, &note.front.content) else {
+        return vec![TextEdit::insert(note.start, format!("---{eol}{key}: {value}{eol}---{eol}"))];
+    };
+    let mut places = Vec::new();
+    let yaml = &text[content.clone()];
+    let trimmed = yaml.trim_end();
+    if yaml.trim_start().starts_with('{') && trimmed.ends_with('}') {
+        // A flow mapping: one more pair before its `}`.
+        let close = content.start + trimmed.len() - 1;
+        let empty = yaml.trim_start()[1..].trim_end().trim_end_matches('}').trim().is_empty();
+        let sep = if empty { "" } else { ", " };
+        places.push(TextEdit::insert(close, format!("{sep}{key}: {value}")));
     }
+    // A new line at the keys' indentation: before the closing line, else
+    // after the last key's line (when a stray line, such as a lone BOM, ends the block).
+    let indent = note.front.keys.first().map_or("", |k| indentation(&text[line_start(text, k.key_range.start)..]));
+    let line = format!("{indent}{key}: {value}{eol}");
+    places.push(TextEdit::insert(closing.start, line.clone()));
+    if let Some(last) = note.front.keys.iter().map(|k| k.value_range.end.max(k.key_range.end)).max() {
+        let at = text[last..closing.start].find(['\n', '\r']).map(|i| {
+            let i = last + i;
+            i + if text[i..].starts_with("\r\n") { 2 } else { 1 }
+        });
+        if let Some(at) = at.filter(|&at| at < closing.start) {
+            places.push(TextEdit::insert(at, line));
+        }
+    }
+    places
 }
 
-impl TextEdit {
-    /// For `key:` with an empty value: insert right after the colon.
-    fn clamp_to_line(mut self, text: &str, key_end: usize) -> TextEdit {
-        let colon = text[key_end..].find(':').map_or(key_end, |i| key_end + i + 1);
-        self.range = colon..colon;
-        self
+/// The spaces and tabs a line starts with.
+fn indentation(line: &str) -> &str {
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// Whether the note with `edit` applied reads `key` as `value`, written
+/// where the edit put it, with everything else as it was.
+fn key_reads_back(note: &Note, edit: &TextEdit, key: &str, value: &str) -> bool {
+    let text = &note.text;
+    if edit.range.start > edit.range.end
+        || edit.range.end > text.len()
+        || !text.is_char_boundary(edit.range.start)
+        || !text.is_char_boundary(edit.range.end)
+    {
+        return false;
     }
+    let Some(written) = edit.new_text.rfind(value) else { return false };
+    let value_at = edit.range.start + written..edit.range.start + written + value.len();
+    let new_text = TextEdit::apply(text, std::slice::from_ref(edit));
+    let mut problems = Vec::new();
+    let (front, body_start) = front_matter::parse(&new_text, note.start, false, &mut problems);
+    // The key's value is what was written (quotes may stand outside the value's range).
+    let Some(entry) = front.key(key) else { return false };
+    if entry.value_range.start < value_at.start || entry.value_range.end > value_at.end {
+        return false;
+    }
+    if !value.is_empty() && entry.value_range.is_empty() {
+        return false;
+    }
+    // Every other key keeps its place and its value (keys are in file order).
+    let shift =
+        |offset: usize| if offset >= edit.range.end { offset - edit.range.len() + edit.new_text.len() } else { offset };
+    let others = |keys: &'_ [KeyEntry]| keys.iter().filter(|k| !k.key.eq_ignore_ascii_case(key)).count();
+    if others(&note.front.keys) != others(&front.keys) {
+        return false;
+    }
+    let old_keys = note.front.keys.iter().filter(|k| !k.key.eq_ignore_ascii_case(key));
+    let new_keys = front.keys.iter().filter(|k| !k.key.eq_ignore_ascii_case(key));
+    for (old, new) in old_keys.zip(new_keys) {
+        if old.key != new.key
+            || new.key_range.start != shift(old.key_range.start)
+            || new_text.get(new.value_range.clone()) != text.get(old.value_range.clone())
+        {
+            return false;
+        }
+    }
+    // No new problem, and the body as it was.
+    let before = note.problems.iter().filter(|p| p.rule == Rule::FrontMatter).count();
+    problems.iter().filter(|p| p.rule == Rule::FrontMatter).count() <= before
+        && new_text.get(body_start..) == text.get(note.body_start..)
 }
 
 /// `- [ ]` → `- [x]`.
@@ -303,7 +458,7 @@ mod tests {
 
     fn logged(text: &str, date: &str) -> String {
         let n = note(text);
-        TextEdit::apply(text, &[log_entry(&n, d(date), &["thanks"], "Card")])
+        TextEdit::apply(text, &[log_entry(&n, d(date), &["thanks"], "Card").expect("a place for the entry")])
     }
 
     #[test]
@@ -342,14 +497,62 @@ mod tests {
         let text = "---\ntype: contact\nsnooze: 2026-01-01\n---\n";
         let n = note(text);
         assert_eq!(
-            TextEdit::apply(text, &[snooze(&n, d("2027-01-15"))]),
+            TextEdit::apply(text, &[snooze(&n, d("2027-01-15")).expect("an edit")]),
             "---\ntype: contact\nsnooze: 2027-01-15\n---\n"
         );
         let text = "---\ntype: contact\n---\n";
         let n = note(text);
         assert_eq!(
-            TextEdit::apply(text, &[snooze(&n, d("2027-01-15"))]),
+            TextEdit::apply(text, &[snooze(&n, d("2027-01-15")).expect("an edit")]),
             "---\ntype: contact\nsnooze: 2027-01-15\n---\n"
+        );
+    }
+
+    fn snoozed(text: &str) -> Option<String> {
+        snooze(&note(text), d("2027-01-15")).map(|e| TextEdit::apply(text, &[e]))
+    }
+
+    #[test]
+    fn snooze_in_every_shape_of_front_matter() {
+        let cases = [
+            (
+                "---\n{type: contact, name: Jana}\n---\nx\n",
+                "---\n{type: contact, name: Jana, snooze: 2027-01-15}\n---\nx\n",
+            ),
+            ("---\n{}\n---\n", "---\n{snooze: 2027-01-15}\n---\n"),
+            (
+                "---\n  type: contact\n  name: Jana\n---\n",
+                "---\n  type: contact\n  name: Jana\n  snooze: 2027-01-15\n---\n",
+            ),
+            ("---\ntype: contact\n? snooze\n---\n", "---\ntype: contact\n? snooze\n: 2027-01-15\n---\n"),
+            ("---\nsnooze:\nname: Jana\n---\n", "---\nsnooze: 2027-01-15\nname: Jana\n---\n"),
+            ("---\nsnooze: # later\n---\n", "---\nsnooze: 2027-01-15 # later\n---\n"),
+            ("# Jana\n", "---\nsnooze: 2027-01-15\n---\n# Jana\n"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(snoozed(text).as_deref(), Some(want), "{text:?}");
+        }
+        // The key would not read back: no edit rather than a broken note.
+        assert_eq!(snoozed("---\nname: [Jana\n---\n"), None);
+    }
+
+    #[test]
+    fn no_snooze_past_year_9999() {
+        let n = note("---\ntype: contact\n---\n");
+        assert!(snooze(&n, d("9999-12-31")).is_some());
+        let past = chrono::NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap();
+        assert_eq!(snooze(&n, past), None);
+    }
+
+    #[test]
+    fn log_entry_does_not_land_in_what_the_note_leaves_open() {
+        assert_eq!(
+            logged("---\ntype: contact\n---\n# Jana\n```\ncode\n", "2026-12-01"),
+            "---\ntype: contact\n---\n# Jana\n## Log\n- 2026-12-01 #thanks Card\n\n```\ncode\n"
+        );
+        assert_eq!(
+            logged("---\ntype: contact\n---\n<!-- draft\n", "2026-12-01"),
+            "---\ntype: contact\n---\n## Log\n- 2026-12-01 #thanks Card\n\n<!-- draft\n"
         );
     }
 

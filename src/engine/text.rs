@@ -18,6 +18,23 @@ pub fn digest(text: &str) -> String {
     format!("{hash:016x}")
 }
 
+/// How much of a line findings read for their identity and their words: a
+/// line with thousands of tags has a finding per tag, and each must cost a
+/// bounded amount, not the whole line again.
+pub const SNIPPET_BYTES: usize = 1024;
+
+/// The first `max` bytes of a text at most, cut at a character boundary.
+pub fn snippet(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut cut = max;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
+}
+
 /// At most `max` characters of user text for a message, with an ellipsis
 /// when cut: a 100,000-character tag must not make a 100,000-character message.
 pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
@@ -49,8 +66,47 @@ pub struct LineIndex {
     /// Line starts as `u32`: half the memory, and notes are far below 4 GiB
     /// (kith does not read files over `max-file-size`).
     starts: Vec<u32>,
+    /// Columns known part-way along long non-ASCII lines, in offset order, so
+    /// that a column is counted from at most [`CHECKPOINT_BYTES`] back and a
+    /// line with a thousand findings is not counted from its start a thousand
+    /// times. Empty for ASCII texts and texts without long lines.
+    checkpoints: Vec<Checkpoint>,
     len: usize,
     ascii: bool,
+}
+
+/// How far apart the checkpoints of a long line are, in bytes.
+const CHECKPOINT_BYTES: usize = 4096;
+
+/// A character boundary inside a long line, with its column in UTF-16 code
+/// units and in characters (its UTF-8 column is its distance from the line start).
+#[derive(Debug, Clone, Copy, Default)]
+struct Checkpoint {
+    offset: u32,
+    utf16: u32,
+    chars: u32,
+}
+
+impl Checkpoint {
+    fn col(&self, enc: Encoding) -> usize {
+        match enc {
+            Encoding::Utf16 => self.utf16 as usize,
+            _ => self.chars as usize,
+        }
+    }
+}
+
+/// UTF-16 code units and characters in a text.
+fn count_units(text: &str) -> (usize, usize) {
+    let (mut utf16, mut chars) = (0, 0);
+    for &b in text.as_bytes() {
+        // One character per leading byte; four-byte characters are surrogate pairs in UTF-16.
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+            utf16 += if b >= 0xF0 { 2 } else { 1 };
+        }
+    }
+    (utf16, chars)
 }
 
 impl LineIndex {
@@ -72,7 +128,18 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { starts, len: text.len(), ascii: text.is_ascii() }
+        let ascii = text.is_ascii();
+        let mut checkpoints = Vec::new();
+        if !ascii {
+            for (line, &start) in starts.iter().enumerate() {
+                let start = start as usize;
+                let end = starts.get(line + 1).map_or(bytes.len(), |&s| s as usize);
+                if end - start > CHECKPOINT_BYTES {
+                    checkpoints_of(bytes, start..end, &mut checkpoints);
+                }
+            }
+        }
+        LineIndex { starts, checkpoints, len: text.len(), ascii }
     }
 
     pub fn line_count(&self) -> usize {
@@ -107,18 +174,33 @@ impl LineIndex {
             offset -= 1;
         }
         let line = self.line_of(offset);
-        let start = self.starts[line] as usize;
-        let prefix = &text[start.min(offset)..offset];
-        let col = if self.ascii {
-            prefix.len()
+        let start = (self.starts[line] as usize).min(offset);
+        let col = if self.ascii || enc == Encoding::Utf8 {
+            offset - start
         } else {
-            match enc {
-                Encoding::Utf8 => prefix.len(),
-                Encoding::Utf16 => prefix.chars().map(char::len_utf16).sum(),
-                Encoding::Chars => prefix.chars().count(),
-            }
+            // Count from the last checkpoint of this line before the offset, if any.
+            let (from, base) = match self.checkpoint_before(start, offset) {
+                Some(cp) => (cp.offset as usize, cp.col(enc)),
+                None => (start, 0),
+            };
+            let (utf16, chars) = count_units(&text[from..offset]);
+            base + if enc == Encoding::Utf16 { utf16 } else { chars }
         };
         LineCol { line: line as u32, col: col as u32 }
+    }
+
+    /// The last checkpoint in `line_start..=offset`.
+    fn checkpoint_before(&self, line_start: usize, offset: usize) -> Option<&Checkpoint> {
+        let after = self.checkpoints.partition_point(|c| c.offset as usize <= offset);
+        let cp = self.checkpoints[..after].last()?;
+        (cp.offset as usize >= line_start).then_some(cp)
+    }
+
+    /// The checkpoints of the line in `range`.
+    fn checkpoints_in(&self, range: &Range<usize>) -> &[Checkpoint] {
+        let from = self.checkpoints.partition_point(|c| (c.offset as usize) < range.start);
+        let to = self.checkpoints.partition_point(|c| (c.offset as usize) <= range.end);
+        &self.checkpoints[from..to.max(from)]
     }
 
     /// Byte offset of a line and column. Out-of-range positions clamp: a line
@@ -139,18 +221,42 @@ impl LineIndex {
             }
             return range.start + off;
         }
-        let mut units = 0;
-        for (i, ch) in line_text.char_indices() {
+        // Start from the last checkpoint of the line at or before the column, if any.
+        let cps = self.checkpoints_in(&range);
+        let (from, mut units) = match cps.partition_point(|c| c.col(enc) <= want).checked_sub(1) {
+            Some(i) => (cps[i].offset as usize, cps[i].col(enc)),
+            None => (range.start, 0),
+        };
+        for (i, ch) in text[from..range.end].char_indices() {
             let width = match enc {
                 Encoding::Utf16 => ch.len_utf16(),
                 _ => 1,
             };
             if units + width > want {
-                return range.start + i;
+                return from + i;
             }
             units += width;
         }
         range.end
+    }
+}
+
+/// Checkpoints every [`CHECKPOINT_BYTES`] or so along one line, each on a
+/// character boundary, with the columns there.
+fn checkpoints_of(bytes: &[u8], line: Range<usize>, out: &mut Vec<Checkpoint>) {
+    let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+    let (mut utf16, mut chars) = (0usize, 0usize);
+    let mut last = line.start;
+    for (i, &b) in bytes.iter().enumerate().take(line.end).skip(line.start) {
+        if b & 0xC0 == 0x80 {
+            continue;
+        }
+        if i - last >= CHECKPOINT_BYTES {
+            out.push(Checkpoint { offset: at(i), utf16: at(utf16), chars: at(chars) });
+            last = i;
+        }
+        chars += 1;
+        utf16 += if b >= 0xF0 { 2 } else { 1 };
     }
 }
 
@@ -173,6 +279,40 @@ mod tests {
         }
         let e = text.find("end").unwrap();
         assert_eq!(idx.line_col(text, e, Encoding::Chars), LineCol { line: 2, col: 0 });
+    }
+
+    #[test]
+    fn long_lines_agree_with_counting_from_the_start() {
+        // Lines well past the checkpoint distance, in every width of character, with CRLF and CR.
+        let line: String = "a😀ü€\u{10000}xy".repeat(3_000);
+        let text = format!("{line}\r\n{line}\r{line}\nshort ü\n{line}");
+        let idx = LineIndex::new(&text);
+        assert!(!idx.checkpoints.is_empty());
+        let mut expected = Vec::new();
+        let (mut line_no, mut utf16, mut chars, mut utf8) = (0u32, 0u32, 0u32, 0u32);
+        let bytes = text.as_bytes();
+        for (i, c) in text.char_indices() {
+            expected.push((i, line_no, utf8, utf16, chars));
+            if c == '\n' || (c == '\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                (line_no, utf16, chars, utf8) = (line_no + 1, 0, 0, 0);
+            } else {
+                (utf16, chars, utf8) = (utf16 + c.len_utf16() as u32, chars + 1, utf8 + c.len_utf8() as u32);
+            }
+        }
+        for &(i, line, utf8, utf16, chars) in expected.iter().step_by(7) {
+            for (enc, col) in [(Encoding::Utf8, utf8), (Encoding::Utf16, utf16), (Encoding::Chars, chars)] {
+                let lc = idx.line_col(&text, i, enc);
+                assert_eq!(lc, LineCol { line, col }, "offset {i} in {enc:?}");
+                let inside_crlf = i > 0 && bytes[i - 1] == b'\r' && bytes[i] == b'\n';
+                if !inside_crlf {
+                    assert_eq!(idx.offset(&text, lc, enc), i, "offset of {lc:?} in {enc:?}");
+                }
+            }
+        }
+        // The second half of a surrogate pair rounds down, far along a long line too.
+        let far = text[20_000..].find('\u{10000}').unwrap() + 20_000;
+        let lc = idx.line_col(&text, far, Encoding::Utf16);
+        assert_eq!(idx.offset(&text, LineCol { line: lc.line, col: lc.col + 1 }, Encoding::Utf16), far);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use super::date::Date;
 use super::finding::{ContactRef, Finding, Level};
 use super::ledger::Ledger;
 use super::note::{Note, Problem};
-use super::text::digest;
+use super::text::{SNIPPET_BYTES, digest, snippet};
 use super::vault::{Entry, NoteId, Vault};
 use std::ops::Range;
 use std::sync::Arc;
@@ -203,7 +203,7 @@ impl<'a> ContactCtx<'a> {
             rule,
             level: rule.default_level(),
             path: note.path.clone(),
-            identity: format!("{}|{}|{}", self.note.path, entry.date, digest(note.slice(range.clone()).trim())),
+            identity: format!("{}|{}|{}", self.note.path, entry.date, line_digest(note.slice(range.clone()))),
             range,
             message,
             contact: Some(self.contact_ref()),
@@ -225,7 +225,7 @@ impl<'a> ContactCtx<'a> {
             rule,
             level: rule.default_level(),
             path: self.note.path.clone(),
-            identity: format!("{}|{}", self.note.path, digest(self.note.slice(range.clone()).trim())),
+            identity: format!("{}|{}", self.note.path, line_digest(self.note.slice(range.clone()))),
             range,
             message,
             contact: Some(self.contact_ref()),
@@ -256,7 +256,7 @@ impl NoteCtx<'_> {
             rule,
             level: rule.default_level(),
             path: self.note.path.clone(),
-            identity: format!("{}|{}", self.note.path, digest(self.note.slice(range.clone()).trim())),
+            identity: format!("{}|{}", self.note.path, line_digest(self.note.slice(range.clone()))),
             range,
             message,
             contact: None,
@@ -273,6 +273,13 @@ impl NoteCtx<'_> {
             out.push(finding);
         }
     }
+}
+
+/// The digest in a finding's identity: of the trimmed text, or of its first
+/// [`SNIPPET_BYTES`] when longer (the same digest as before for every line
+/// of ordinary length).
+fn line_digest(text: &str) -> String {
+    digest(snippet(text.trim(), SNIPPET_BYTES))
 }
 
 /// The words of an item after its date and tags. In a note other than the
@@ -292,10 +299,12 @@ pub fn item_words(note: &Note, item: &super::note::Item, elsewhere: bool) -> Str
 }
 
 /// Shows a log line's words as a person reads them: `[[Max|M.]]` → "M.",
-/// emphasis kept as is, at most 80 characters.
+/// emphasis kept as is, at most 80 characters. Only the first
+/// [`SNIPPET_BYTES`] of the text are read: far more than 80 characters of
+/// words, and a bounded cost for each of the thousand findings a long line may have.
 pub fn plain_words(text: &str) -> String {
     let mut out = String::new();
-    let mut rest = text;
+    let mut rest = snippet(text, SNIPPET_BYTES);
     while let Some(open) = rest.find("[[") {
         out.push_str(rest[..open].trim_end_matches('!'));
         let after = &rest[open + 2..];

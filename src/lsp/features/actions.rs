@@ -81,7 +81,7 @@ impl Fixes<'_> {
                     out,
                     format!("Log a #thanks to {name} today"),
                     true,
-                    self.in_note(c, edit::log_entry(c, today, &["thanks"], "")),
+                    edit::log_entry(c, today, &["thanks"], "").and_then(|e| self.in_note(c, e)),
                 );
             }
             (Rule::Congratulate, Some(c)) => {
@@ -89,7 +89,7 @@ impl Fixes<'_> {
                     out,
                     format!("Log a #congrats to {name} today"),
                     true,
-                    self.in_note(c, edit::log_entry(c, today, &["congrats"], "")),
+                    edit::log_entry(c, today, &["congrats"], "").and_then(|e| self.in_note(c, e)),
                 );
             }
             (Rule::Unreciprocated, Some(c)) => {
@@ -97,7 +97,7 @@ impl Fixes<'_> {
                     out,
                     format!("Log a favour for {name} today (#gave)"),
                     true,
-                    self.in_note(c, edit::log_entry(c, today, &["gave"], "")),
+                    edit::log_entry(c, today, &["gave"], "").and_then(|e| self.in_note(c, e)),
                 );
             }
             (Rule::OverdueTouch, Some(c)) => {
@@ -105,7 +105,7 @@ impl Fixes<'_> {
                     out,
                     format!("Log a #msg to {name} today"),
                     true,
-                    self.in_note(c, edit::log_entry(c, today, &["msg"], "")),
+                    edit::log_entry(c, today, &["msg"], "").and_then(|e| self.in_note(c, e)),
                 );
                 for (span, words) in [
                     (Span { count: 2, unit: Unit::Week }, "2 weeks"),
@@ -116,7 +116,7 @@ impl Fixes<'_> {
                         out,
                         format!("Snooze {name} for {words} (until {until})"),
                         false,
-                        self.in_note(c, edit::snooze(c, until)),
+                        edit::snooze(c, until).and_then(|e| self.in_note(c, e)),
                     );
                 }
             }

@@ -59,6 +59,9 @@ pub fn prepare_rename(ctx: &Ctx, pos: Position) -> Option<PrepareRenameResponse>
     })
 }
 
+/// LSP's `RequestFailed`: the request was valid, but the server could not carry it out.
+const REQUEST_FAILED: i64 = -32803;
+
 /// Renames a contact: its `name` (added when the name came from the file
 /// name), its title when that is its name, and the target of every link to
 /// it, keeping `|labels` and `#headings`. Links written with one of its
@@ -78,7 +81,21 @@ pub fn rename(ctx: &Ctx, pos: Position, new_name: &str) -> jsonrpc::Result<Optio
     match &contact.front.name {
         Some(name) => own
             .push(CoreEdit { range: name.range.clone(), new_text: name_value(contact, name.range.clone(), new_name) }),
-        None => own.push(edit::set_key(contact, "name", &edit::yaml_scalar(new_name))),
+        None => match edit::set_key(contact, "name", &edit::yaml_scalar(new_name)) {
+            Some(edit) => own.push(edit),
+            // Links renamed to a name the contact does not have would all break.
+            None => {
+                return Err(jsonrpc::Error {
+                    code: jsonrpc::ErrorCode::ServerError(REQUEST_FAILED),
+                    message: format!(
+                        "kith cannot add `name:` to the front matter of {} safely — add it by hand, then rename",
+                        contact.path
+                    )
+                    .into(),
+                    data: None,
+                });
+            }
+        },
     }
     if let Some(title) = title_range(contact) {
         own.push(CoreEdit { range: title, new_text: new_name.to_string() });
