@@ -185,7 +185,7 @@ fn birthday(vault: &Vault, note: &Note, today: Date, horizon: Date) -> Option<Ag
     let level = listed(vault, rule)?;
     let birthday = note.front.birthday?;
     let key = note.front.key("birthday")?;
-    let range = key.key_range.start..key.value_range.end.max(key.key_range.end);
+    let range = key.key_range.start()..key.value_range.end().max(key.key_range.end());
     if note.suppressed_at(rule, range.start) {
         return None;
     }

@@ -141,7 +141,7 @@ fn log_entry_in_place(note: &Note, date: Date, body: &str) -> Option<TextEdit> {
         });
     }
     if let Some(heading) = note.headings.iter().find(|h| h.title.eq_ignore_ascii_case("log")) {
-        return Some(insert_after(text, heading.range.end, format!("- {body}{eol}"), eol));
+        return Some(insert_after(text, heading.range.end(), format!("- {body}{eol}"), eol));
     }
     // A new section at the end, separated by one blank line.
     let mut new_text = String::new();
@@ -170,8 +170,8 @@ fn new_log_at_top(note: &Note, body: &str) -> Vec<TextEdit> {
     };
     let mut places = Vec::new();
     let first = note.body_start + (text[note.body_start..].len() - text[note.body_start..].trim_start().len());
-    if let Some(title) = note.headings.first().filter(|h| h.level == 1 && h.range.start == line_start(text, first)) {
-        let end = title.range.end.min(text.len());
+    if let Some(title) = note.headings.first().filter(|h| h.level == 1 && h.range.start() == line_start(text, first)) {
+        let end = title.range.end().min(text.len());
         let after = match text[end..].find(['\n', '\r']) {
             _ if text[..end].ends_with(['\n', '\r']) => end,
             Some(i) => end + i + if text[end + i..].starts_with("\r\n") { 2 } else { 1 },
@@ -262,16 +262,16 @@ fn set_key_places(note: &Note, key: &str, value: &str) -> Vec<TextEdit> {
     let eol = line_ending(text);
     if let Some(entry) = note.front.key(key) {
         if !entry.value_range.is_empty() {
-            return vec![TextEdit { range: entry.value_range.clone(), new_text: value.to_string() }];
+            return vec![TextEdit { range: entry.value_range.range(), new_text: value.to_string() }];
         }
         // An empty value: right after the colon on the key's line, else (`? key`)
         // a `: value` line below it.
-        let key_end = entry.key_range.end.min(text.len());
+        let key_end = entry.key_range.end().min(text.len());
         let line_end = text[key_end..].find(['\n', '\r']).map_or(text.len(), |i| key_end + i);
         return vec![match text[key_end..line_end].find(':') {
             Some(i) => TextEdit::insert(key_end + i + 1, format!(" {value}")),
             None => {
-                let start = line_start(text, entry.key_range.start);
+                let start = line_start(text, entry.key_range.start());
                 TextEdit::insert(line_end, format!("{eol}{}: {value}", indentation(&text[start..])))
             }
         }];
@@ -291,10 +291,10 @@ fn set_key_places(note: &Note, key: &str, value: &str) -> Vec<TextEdit> {
     }
     // A new line at the keys' indentation: before the closing line, else
     // after the last key's line (when a stray line, such as a lone BOM, ends the block).
-    let indent = note.front.keys.first().map_or("", |k| indentation(&text[line_start(text, k.key_range.start)..]));
+    let indent = note.front.keys.first().map_or("", |k| indentation(&text[line_start(text, k.key_range.start())..]));
     let line = format!("{indent}{key}: {value}{eol}");
     places.push(TextEdit::insert(closing.start, line.clone()));
-    if let Some(last) = note.front.keys.iter().map(|k| k.value_range.end.max(k.key_range.end)).max() {
+    if let Some(last) = note.front.keys.iter().map(|k| k.value_range.end().max(k.key_range.end())).max() {
         let at = text[last..closing.start].find(['\n', '\r']).map(|i| {
             let i = last + i;
             i + if text[i..].starts_with("\r\n") { 2 } else { 1 }
@@ -329,7 +329,7 @@ fn key_reads_back(note: &Note, edit: &TextEdit, key: &str, value: &str) -> bool 
     let (front, body_start) = front_matter::parse(&new_text, note.start, false, &mut problems);
     // The key's value is what was written (quotes may stand outside the value's range).
     let Some(entry) = front.key(key) else { return false };
-    if entry.value_range.start < value_at.start || entry.value_range.end > value_at.end {
+    if entry.value_range.start() < value_at.start || entry.value_range.end() > value_at.end {
         return false;
     }
     if !value.is_empty() && entry.value_range.is_empty() {
@@ -346,8 +346,8 @@ fn key_reads_back(note: &Note, edit: &TextEdit, key: &str, value: &str) -> bool 
     let new_keys = front.keys.iter().filter(|k| !k.key.eq_ignore_ascii_case(key));
     for (old, new) in old_keys.zip(new_keys) {
         if old.key != new.key
-            || new.key_range.start != shift(old.key_range.start)
-            || new_text.get(new.value_range.clone()) != text.get(old.value_range.clone())
+            || new.key_range.start() != shift(old.key_range.start())
+            || new_text.get(new.value_range.range()) != text.get(old.value_range.range())
         {
             return false;
         }

@@ -13,6 +13,7 @@ use crate::engine::rules::Rule;
 use crate::engine::span::Span;
 use crate::engine::text::LineIndex;
 use crate::engine::typo;
+use compact_str::CompactString;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use smallvec::SmallVec;
 use std::ops::Range;
@@ -93,8 +94,9 @@ pub struct Link {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
-    pub range: Range<usize>,
-    pub title: String,
+    pub range: Span,
+    /// Titles are short: stored inline, without an allocation of their own.
+    pub title: CompactString,
 }
 
 /// `<!-- kith-ignore: a, b -->`: silences rules on one line.
@@ -183,8 +185,8 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start)) = heading.take() {
                     let line = &text[start..range.end];
-                    let title = line.trim().trim_start_matches('#').trim().trim_end_matches('#').trim().to_string();
-                    headings.push(Heading { level, range: start..range.end, title });
+                    let title = line.trim().trim_start_matches('#').trim().trim_end_matches('#').trim().into();
+                    headings.push(Heading { level, range: Span::new(start, range.end), title });
                 }
             }
             Event::End(TagEnd::Paragraph) => close_text(&mut frames),

@@ -5,6 +5,7 @@ use super::Problem;
 use super::yaml::{self, Node, Resolved};
 use crate::engine::date::{Birthday, Date, DateShape, Span, date_shape};
 use crate::engine::rules::Rule;
+use crate::engine::span::Span as ByteSpan;
 use crate::engine::typo;
 use compact_str::CompactString;
 use std::ops::Range;
@@ -26,9 +27,9 @@ pub struct Spanned<T> {
 pub struct KeyEntry {
     /// Keys are short: stored inline, without an allocation of their own.
     pub key: CompactString,
-    pub key_range: Range<usize>,
+    pub key_range: ByteSpan,
     /// The value's range; empty at the end of the key when the value is empty.
-    pub value_range: Range<usize>,
+    pub value_range: ByteSpan,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -242,8 +243,8 @@ impl Reader<'_> {
         self.seen.insert(identity);
         self.fm.keys.push(KeyEntry {
             key: key_text.as_str().into(),
-            key_range: shift(key_range.clone(), self.base),
-            value_range: shift(value_range, self.base),
+            key_range: shift(key_range.clone(), self.base).into(),
+            value_range: shift(value_range, self.base).into(),
         });
         let Some(known) = canonical else {
             let _ = is_contact_path;

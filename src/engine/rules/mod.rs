@@ -237,7 +237,7 @@ impl<'a> ContactCtx<'a> {
     /// A front-matter key's line from the key to the end of its value, if set.
     pub fn key_range(&self, key: &str) -> Option<Range<usize>> {
         let entry = self.note.front.key(key)?;
-        Some(entry.key_range.start..entry.value_range.end.max(entry.key_range.end))
+        Some(entry.key_range.start()..entry.value_range.end().max(entry.key_range.end()))
     }
 }
 

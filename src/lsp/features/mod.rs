@@ -86,8 +86,8 @@ impl<'a> Ctx<'a> {
 pub fn title_range(note: &Note) -> Option<Range<usize>> {
     let name = fold(note.display_name());
     let heading = note.headings.iter().find(|h: &&Heading| h.level == 1 && fold(&h.title) == name)?;
-    let text = note.slice(heading.range.clone());
+    let text = note.slice(heading.range);
     let at = text.find(heading.title.as_str())?;
-    let start = heading.range.start + at;
+    let start = heading.range.start() + at;
     Some(start..start + heading.title.len())
 }

@@ -76,7 +76,7 @@ pub fn document_symbols(ctx: &Ctx) -> Vec<DocumentSymbol> {
     }
     let mut parts: Vec<(usize, Part)> = Vec::new();
     for h in &note.headings {
-        parts.push((h.range.start, Part::Heading(h.level, h.range.clone(), h.title.clone())));
+        parts.push((h.range.start(), Part::Heading(h.level, h.range.range(), h.title.to_string())));
     }
     for item in &note.items {
         if let Some(s) = item_symbol(note, conv, item) {
