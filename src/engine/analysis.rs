@@ -78,15 +78,18 @@ pub fn analyze(vault: &Vault, today: Date) -> Vec<Finding> {
 pub fn sort(findings: &mut [Finding]) {
     // Unstable sorting needs no buffer; equal keys are equal findings for
     // every output, and the order of the input is deterministic anyway.
-    findings.sort_unstable_by(|a, b| {
-        (&*a.path, a.range.start, a.range.end, a.rule, a.message.as_str()).cmp(&(
-            &*b.path,
-            b.range.start,
-            b.range.end,
-            b.rule,
-            b.message.as_str(),
-        ))
-    });
+    findings.sort_unstable_by(order);
+}
+
+/// Report order: by path, position, rule and message.
+pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    (&*a.path, a.range.start, a.range.end, a.rule, a.message.as_str()).cmp(&(
+        &*b.path,
+        b.range.start,
+        b.range.end,
+        b.rule,
+        b.message.as_str(),
+    ))
 }
 
 /// Applies `[rules]` levels, `kith.ignore` and `kith-ignore` comments.

@@ -21,7 +21,9 @@ use crate::engine::vault::{NoteId, Vault};
 use crate::io::walk::{self, ReadNote};
 use crate::io::watch::{self, VaultWatcher};
 use rayon::prelude::*;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use smallvec::SmallVec;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -63,54 +65,62 @@ pub enum Outgoing {
     RefreshLenses,
 }
 
-/// Where findings come from.
+/// Where findings come from. Paths are the notes' own (shared, not copied).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Source {
-    Note(String),
-    Contact(String),
+    Note(Arc<str>),
+    Contact(Arc<str>),
     Vault,
 }
 
 /// The findings of one space by source, and what was published per path.
 #[derive(Debug, Default)]
 struct Cache {
-    by_source: HashMap<Source, Vec<Finding>>,
-    /// Path → the sources with findings placed in it.
-    placed: HashMap<String, HashSet<Source>>,
+    /// Each source's findings, sorted by path: a path's findings are found
+    /// by binary search (the vault-wide source has findings in thousands).
+    by_source: FxHashMap<Source, Vec<Finding>>,
+    /// Path → the sources with findings placed in it (almost always one or two).
+    placed: FxHashMap<Arc<str>, SmallVec<[Source; 2]>>,
     /// Path → a hash of the diagnostics last published there (as the client
     /// received them): enough to tell a change, a fraction of the memory.
-    published: HashMap<String, u64>,
+    published: FxHashMap<Arc<str>, u64>,
 }
 
 impl Cache {
     /// Replaces a source's findings; the paths whose findings from this
     /// source changed (all of them with `every`) are added to `affected`.
-    fn set(&mut self, source: Source, mut findings: Vec<Finding>, every: bool, affected: &mut BTreeSet<String>) {
-        // By path (stably): a path's findings are found by binary search, and
-        // the vault-wide source has findings in thousands of paths.
+    fn set(&mut self, source: Source, mut findings: Vec<Finding>, every: bool, affected: &mut BTreeSet<Arc<str>>) {
         findings.sort_by(|a, b| a.path.cmp(&b.path));
         let old = self.by_source.remove(&source).unwrap_or_default();
-        if old != findings || every {
-            let mut by_path: HashMap<&str, (Vec<&Finding>, Vec<&Finding>)> = HashMap::new();
-            for f in &old {
-                by_path.entry(&f.path).or_default().0.push(f);
-            }
-            for f in &findings {
-                by_path.entry(&f.path).or_default().1.push(f);
-            }
-            for (path, (before, after)) in by_path {
-                if (every || before != after) && !affected.contains(path) {
-                    affected.insert(path.to_string());
+        if every || old != findings {
+            // Both sorted by path: walk them side by side, a path at a time.
+            let (mut i, mut j) = (0, 0);
+            while i < old.len() || j < findings.len() {
+                let path = match (old.get(i), findings.get(j)) {
+                    (Some(a), Some(b)) => a.path.clone().min(b.path.clone()),
+                    (Some(a), None) => a.path.clone(),
+                    (None, Some(b)) => b.path.clone(),
+                    (None, None) => break,
+                };
+                let before = run(&old[i..], &path);
+                let after = run(&findings[j..], &path);
+                i += before.len();
+                j += after.len();
+                if every || before != after {
+                    affected.insert(path.clone());
                 }
                 if after.is_empty() {
-                    if let Some(sources) = self.placed.get_mut(path) {
-                        sources.remove(&source);
+                    if let Some(sources) = self.placed.get_mut(&path) {
+                        sources.retain(|s| *s != source);
                         if sources.is_empty() {
-                            self.placed.remove(path);
+                            self.placed.remove(&path);
                         }
                     }
                 } else if before.is_empty() {
-                    self.placed.entry(path.to_string()).or_default().insert(source.clone());
+                    let sources = self.placed.entry(path).or_default();
+                    if !sources.contains(&source) {
+                        sources.push(source.clone());
+                    }
                 }
             }
         }
@@ -119,32 +129,35 @@ impl Cache {
         }
     }
 
-    fn replace_all(&mut self, all: Vec<(Source, Vec<Finding>)>, affected: &mut BTreeSet<String>) {
+    fn replace_all(&mut self, all: Vec<(Source, Vec<Finding>)>, affected: &mut BTreeSet<Arc<str>>) {
         affected.extend(self.published.keys().cloned());
         affected.extend(self.placed.keys().cloned());
         self.by_source.clear();
         self.placed.clear();
+        self.by_source.reserve(all.len());
         for (source, findings) in all {
             self.set(source, findings, false, affected);
         }
     }
 
-    fn findings_in(&self, path: &str) -> Vec<Finding> {
-        let mut out: Vec<Finding> = self
+    /// The findings placed in a path, in report order.
+    fn findings_in(&self, path: &str) -> Vec<&Finding> {
+        let mut out: Vec<&Finding> = self
             .placed
             .get(path)
             .into_iter()
             .flatten()
             .filter_map(|s| self.by_source.get(s))
-            .flat_map(|found| {
-                let from = found.partition_point(|f| &*f.path < path);
-                found[from..].iter().take_while(|f| &*f.path == path)
-            })
-            .cloned()
+            .flat_map(|found| run(&found[found.partition_point(|f| &*f.path < path)..], path))
             .collect();
-        analysis::sort(&mut out);
+        out.sort_unstable_by(|a, b| analysis::order(a, b));
         out
     }
+}
+
+/// The leading findings of a path-sorted list that are placed in `path`.
+fn run<'a>(sorted: &'a [Finding], path: &str) -> &'a [Finding] {
+    &sorted[..sorted.iter().take_while(|f| &*f.path == path).count()]
 }
 
 /// Every source of a vault, computed on all cores.
@@ -155,9 +168,9 @@ fn analyse_everything(vault: &Vault, today: crate::engine::Date) -> Vec<(Source,
         .flat_map_iter(|&id| {
             let mut out = Vec::with_capacity(2);
             if let Some(note) = vault.note(id) {
-                out.push((Source::Note(note.path.to_string()), analysis::note_findings(vault, id, today)));
+                out.push((Source::Note(note.path.clone()), analysis::note_findings(vault, id, today)));
                 if note.is_contact {
-                    out.push((Source::Contact(note.path.to_string()), analysis::contact_findings(vault, id, today)));
+                    out.push((Source::Contact(note.path.clone()), analysis::contact_findings(vault, id, today)));
                 }
             }
             out
@@ -638,14 +651,14 @@ impl Worker {
             cache.replace_all(analyse_everything(vault, today), &mut affected);
         } else {
             // Its text changed: equal findings may stand on other lines now.
-            affected.extend(dirty.notes.iter().cloned());
+            affected.extend(dirty.notes.iter().map(|p| Arc::from(p.as_str())));
             let notes: Vec<&String> = dirty.notes.iter().collect();
             let contacts: Vec<&String> = dirty.contacts.iter().collect();
             let mut found: Vec<(Source, Vec<Finding>, bool)> = notes
                 .par_iter()
                 .map(|path| {
                     let found = vault.id(path).map(|id| analysis::note_findings(vault, id, today)).unwrap_or_default();
-                    (Source::Note(path.to_string()), found, false)
+                    (Source::Note(Arc::from(path.as_str())), found, false)
                 })
                 .collect();
             found.par_extend(contacts.par_iter().map(|path| {
@@ -653,7 +666,7 @@ impl Worker {
                 let found = contact.map(|id| analysis::contact_findings(vault, id, today)).unwrap_or_default();
                 // When the contact's own note changed, where it names itself
                 // may have moved: its findings elsewhere point there.
-                (Source::Contact(path.to_string()), found, dirty.notes.contains(*path))
+                (Source::Contact(Arc::from(path.as_str())), found, dirty.notes.contains(*path))
             }));
             if dirty.vault {
                 found.push((Source::Vault, analysis::vault_findings(vault), false));
@@ -666,7 +679,7 @@ impl Worker {
         let lenses = world.client.code_lens_refresh && (dirty.full || !dirty.contacts.is_empty());
         // Converted, compared and sent a batch at a time: the client starts
         // receiving at once and memory stays bounded on a large vault.
-        let affected: Vec<String> = affected.into_iter().collect();
+        let affected: Vec<Arc<str>> = affected.into_iter().collect();
         for batch in affected.chunks(BATCH) {
             let params = diagnostics(cache, &world, key, space, batch);
             if !params.is_empty() {
@@ -690,11 +703,11 @@ fn diagnostics(
     world: &World,
     key: &SpaceKey,
     space: &Space,
-    affected: &[String],
+    affected: &[Arc<str>],
 ) -> Vec<PublishDiagnosticsParams> {
     let vault = &space.vault;
     let shared: &Cache = cache;
-    let converted: Vec<(&String, Vec<Diagnostic>, u64)> = affected
+    let converted: Vec<(&Arc<str>, Vec<Diagnostic>, u64)> = affected
         .par_iter()
         .map(|path| {
             let Some(note) = vault.by_path(path) else { return (path, Vec::new(), 0) };
@@ -730,10 +743,10 @@ fn diagnostics(
         }
         let Some(uri) = world.uri_of(key, path) else { continue };
         let open = match key {
-            SpaceKey::Main => world.main_uris.contains_key(path),
+            SpaceKey::Main => world.main_uris.contains_key(&**path),
             SpaceKey::Loose(_) => true,
         };
-        let version = if open { space.synced.get(path).copied() } else { None };
+        let version = if open { space.synced.get(&**path).copied() } else { None };
         if diagnostics.is_empty() {
             cache.published.remove(path);
         } else {
@@ -744,22 +757,30 @@ fn diagnostics(
     out
 }
 
-/// A hash of diagnostics as they go over the wire.
+/// A hash of what a client sees of diagnostics: enough to tell a change
+/// without keeping a copy of what was published.
 fn hash_of(diagnostics: &[Diagnostic]) -> u64 {
-    struct Hashing(std::collections::hash_map::DefaultHasher);
-    impl std::io::Write for Hashing {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            std::hash::Hasher::write(&mut self.0, bytes);
-            Ok(bytes.len())
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    diagnostics.len().hash(&mut h);
+    for d in diagnostics {
+        d.range.hash(&mut h);
+        let severity = [DiagnosticSeverity::ERROR, DiagnosticSeverity::WARNING, DiagnosticSeverity::INFORMATION]
+            .iter()
+            .position(|s| Some(*s) == d.severity);
+        severity.hash(&mut h);
+        d.code.hash(&mut h);
+        d.code_description.as_ref().map(|c| c.href.as_str()).hash(&mut h);
+        d.source.hash(&mut h);
+        d.message.hash(&mut h);
+        for related in d.related_information.iter().flatten() {
+            related.location.hash(&mut h);
+            related.message.hash(&mut h);
         }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
+        d.tags.as_ref().map(Vec::len).hash(&mut h);
+        d.data.as_ref().map(|v| v.to_string()).hash(&mut h);
     }
-    let mut hashing = Hashing(Default::default());
-    // Serialising plain data into a hasher cannot fail.
-    let _ = serde_json::to_writer(&mut hashing, diagnostics);
-    std::hash::Hasher::finish(&hashing.0)
+    h.finish()
 }
 
 /// The files below a folder that a walk of the vault would see.
