@@ -102,6 +102,23 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 /// notes and non-Markdown files are kept only as link targets.
 pub fn walk(root: &Path, config: &Config) -> Walk {
     let mut out = Walk::default();
+    walk_each(root, config, |item| match item {
+        Walked::Note(found) => out.notes.push(found),
+        Walked::Other(rel) => out.others.push(rel),
+        Walked::Error(e) => out.errors.push(e),
+    });
+    out
+}
+
+/// One thing a walk found, in walk order.
+pub enum Walked {
+    Note(Found),
+    Other(String),
+    Error(String),
+}
+
+/// Walks the vault as [`walk`] does, handing over each find at once.
+pub fn walk_each(root: &Path, config: &Config, mut found: impl FnMut(Walked)) {
     let walker = walkdir::WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
         if e.depth() == 0 {
             return true;
@@ -113,7 +130,7 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                out.errors.push(e.to_string());
+                found(Walked::Error(e.to_string()));
                 continue;
             }
         };
@@ -122,12 +139,11 @@ pub fn walk(root: &Path, config: &Config) -> Walk {
         }
         let Some(rel) = relative(root, entry.path()) else { continue };
         if names::is_markdown(&rel) && !config.exclude.matches_file(&rel) {
-            out.notes.push(Found { rel, abs: entry.into_path() });
+            found(Walked::Note(Found { rel, abs: entry.into_path() }));
         } else {
-            out.others.push(rel);
+            found(Walked::Other(rel));
         }
     }
-    out
 }
 
 /// What reading one note gave.
@@ -171,25 +187,56 @@ pub fn decode(mut bytes: Vec<u8>) -> ReadNote {
 
 /// Walks, reads and parses a whole vault, each file read and parsed in one
 /// task on all cores (the text is parsed while it is still in the cache).
+///
+/// The walk runs on a thread of its own and hands over each note as it finds
+/// it, so reading and parsing start at once instead of after the walk (a
+/// large folder takes a while to list). Notes keep the walk's order.
 pub fn load_vault(root: &Path, config: Config) -> (Vault, Vec<String>) {
-    let walk = walk(root, &config);
-    let mut errors = walk.errors;
     let max = config.max_file_size;
-    let read: Vec<Result<Note, String>> = walk
-        .notes
-        .into_par_iter()
-        .map(|found| match read_note(&found.abs, max) {
-            Ok(ReadNote::Text(text, origin)) => Ok(Note::parse(&found.rel, text, origin, &config)),
-            Ok(ReadNote::TooLarge(size)) => Ok(Note::skipped(&found.rel, size, max)),
-            Err(e) => Err(format!("{}: {e}", found.rel)),
-        })
-        .collect();
-    let mut notes = Vec::with_capacity(read.len());
-    for r in read {
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Found)>();
+    let (mut others, mut errors) = (Vec::new(), Vec::new());
+    let read: Vec<(usize, Result<Note, String>)> = std::thread::scope(|scope| {
+        let walker = scope.spawn(|| {
+            let (mut others, mut errors, mut index) = (Vec::new(), Vec::new(), 0);
+            walk_each(root, &config, |item| match item {
+                Walked::Note(found) => {
+                    // The receiver lives until the walk is done.
+                    let _ = tx.send((index, found));
+                    index += 1;
+                }
+                Walked::Other(rel) => others.push(rel),
+                Walked::Error(e) => errors.push(e),
+            });
+            drop(tx);
+            (others, errors)
+        });
+        let read = rx
+            .into_iter()
+            .par_bridge()
+            .map(|(index, found)| {
+                let note = match read_note(&found.abs, max) {
+                    Ok(ReadNote::Text(text, origin)) => Ok(Note::parse(&found.rel, text, origin, &config)),
+                    Ok(ReadNote::TooLarge(size)) => Ok(Note::skipped(&found.rel, size, max)),
+                    Err(e) => Err(format!("{}: {e}", found.rel)),
+                };
+                (index, note)
+            })
+            .collect();
+        // A panicking walk is a bug, not a vault problem: let it surface.
+        (others, errors) = walker.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        read
+    });
+    // Back into walk order: each note moved once, into its slot.
+    let mut slots: Vec<Option<Result<Note, String>>> = std::iter::repeat_with(|| None).take(read.len()).collect();
+    for (index, r) in read {
+        slots[index] = Some(r);
+    }
+    let mut notes = Vec::with_capacity(slots.len());
+    for r in slots.into_iter().flatten() {
         match r {
             Ok(note) => notes.push(note),
             Err(e) => errors.push(e),
         }
     }
-    (Vault::from_notes(config, notes, walk.others), errors)
+    (Vault::from_notes(config, notes, others), errors)
 }
