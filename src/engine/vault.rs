@@ -45,7 +45,8 @@ pub struct Entry {
     /// For mentions: the link that is the touch.
     pub link: Option<usize>,
     pub date: Date,
-    pub kinds: Vec<Kind>,
+    /// Inline: an entry has a kind or two, and a contact has many entries.
+    pub kinds: SmallVec<[Kind; 16]>,
     /// Byte offset in its note, for file order.
     pub offset: usize,
 }
@@ -520,7 +521,7 @@ impl Vault {
                         item: usize::MAX,
                         link: Some(l),
                         date,
-                        kinds: Vec::new(),
+                        kinds: SmallVec::new(),
                         offset: link.range.start(),
                     });
                 }
