@@ -811,3 +811,38 @@ async fn a_workspace_opened_through_a_symbolic_link() {
         assert!(outside.is_empty(), "published by the real path: {outside:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edits_while_a_large_vault_is_published_lose_no_diagnostics() {
+    // Enough notes for many batches of diagnostics; the editor types while
+    // they go out, so rounds are cut short and resumed on the new texts.
+    let notes: Vec<(String, String)> = (0..2400)
+        .map(|i| {
+            let text =
+                format!("---\ntype: contact\nname: Person {i}\n---\n- 2026-11-{:02} #got A favour\n", 1 + i % 28);
+            (format!("people/p{i:04}.md"), text)
+        })
+        .collect();
+    let mut files: Vec<(&str, &str)> = notes.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    files.push(("journal.md", "- 2026-11-02 #met [[Person 1]]\n"));
+    let client = Client::start(&files, capabilities()).await;
+    client.open("journal.md", "- 2026-11-02 #met [[Person 1]]\n").await;
+    let mut version = 2;
+    let mut text = String::new();
+    while client.snapshot().len() < 2000 && version < 400 {
+        text = format!("- 2026-11-02 #met [[Person 1]]\n- 2026-11-03 #got [[Person {}]] a favour\n", version % 50);
+        client.replace("journal.md", version, &text).await;
+        // A request applies the edit to the world at once.
+        client
+            .request("textDocument/documentSymbol", json!({ "textDocument": { "uri": client.uri("journal.md") } }))
+            .await;
+        version += 1;
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    std::fs::write(client.path("journal.md"), &text).unwrap();
+    let fresh = Client::start_in(tempfile::tempdir().unwrap(), client.root.clone(), capabilities()).await;
+    fresh.notification(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end", "the index").await;
+    let want = fresh.snapshot();
+    assert!(want.len() > 2000, "most notes have a finding: {}", want.len());
+    assert_eq!(client.snapshot_equal(&want).await, want);
+}

@@ -147,8 +147,9 @@ impl LanguageServer for Server {
         }
         self.shared.docs().enc = Some(enc);
         let (out, rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(publish(self.client.clone(), rx, flags));
-        if let Err(e) = worker::spawn(self.shared.clone(), out) {
+        let (credits, spent) = std::sync::mpsc::sync_channel(worker::IN_FLIGHT);
+        tokio::spawn(publish(self.client.clone(), rx, spent, flags));
+        if let Err(e) = worker::spawn(self.shared.clone(), out, credits) {
             return Err(tower_lsp_server::jsonrpc::Error {
                 code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
                 message: format!("kith cannot start its analysis thread: {e}").into(),
@@ -297,7 +298,12 @@ const PROGRESS_CREATE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Tells the client what the worker found, in order. Runs on the runtime;
 /// the worker never waits for it.
-async fn publish(client: Client, mut rx: UnboundedReceiver<Outgoing>, flags: ClientFlags) {
+async fn publish(
+    client: Client,
+    mut rx: UnboundedReceiver<Outgoing>,
+    spent: std::sync::mpsc::Receiver<()>,
+    flags: ClientFlags,
+) {
     let mut progress: HashSet<String> = HashSet::new();
     let send_progress = |token: String, value: WorkDoneProgress| {
         let client = client.clone();
@@ -313,6 +319,13 @@ async fn publish(client: Client, mut rx: UnboundedReceiver<Outgoing>, flags: Cli
                 for p in batch {
                     client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
                 }
+            }
+            Outgoing::Batch(batch) => {
+                for p in batch {
+                    client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+                }
+                // The worker may send the next one.
+                let _ = spent.try_recv();
             }
             Outgoing::Begin { token, title, message } => {
                 if !flags.progress {

@@ -339,6 +339,9 @@ pub struct World {
     pub config_changed: bool,
     /// The text of `kith.toml` the configuration was read from.
     pub config_text: Option<String>,
+    /// Counts write locks taken: a reader that let go of the world can tell
+    /// whether it changed meanwhile.
+    pub generation: u64,
 }
 
 impl World {
@@ -356,6 +359,7 @@ impl World {
             indexed: false,
             config_changed: false,
             config_text: None,
+            generation: 0,
         }
     }
 
@@ -480,7 +484,9 @@ impl Shared {
     }
 
     pub fn write(&self) -> RwLockWriteGuard<'_, World> {
-        self.world.write().unwrap_or_else(PoisonError::into_inner)
+        let mut world = self.world.write().unwrap_or_else(PoisonError::into_inner);
+        world.generation = world.generation.wrapping_add(1);
+        world
     }
 
     /// The world as it is, without flushing the editor's texts.

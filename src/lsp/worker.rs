@@ -41,11 +41,18 @@ const MAX_DELAY: Duration = Duration::from_millis(250);
 const WATCH_QUIET: Duration = Duration::from_millis(100);
 /// Diagnostics per message to the publisher.
 const BATCH: usize = 500;
+/// Batches of a full analysis the publisher may have waiting: enough to keep
+/// it busy, few enough that a large vault's diagnostics are not all in
+/// memory at once.
+pub const IN_FLIGHT: usize = 4;
 
 /// What the worker asks the publisher task to tell the client.
 #[derive(Debug)]
 pub enum Outgoing {
     Diagnostics(Vec<PublishDiagnosticsParams>),
+    /// Like `Diagnostics`, holding one of [`IN_FLIGHT`] credits: the
+    /// publisher gives it back once the batch is sent.
+    Batch(Vec<PublishDiagnosticsParams>),
     Begin {
         token: String,
         title: String,
@@ -84,6 +91,9 @@ struct Cache {
     /// Path → a hash of the diagnostics last published there (as the client
     /// received them): enough to tell a change, a fraction of the memory.
     published: FxHashMap<Arc<str>, u64>,
+    /// Paths whose diagnostics a round could not publish because the world
+    /// changed under it: the next round publishes them.
+    pending: Vec<Arc<str>>,
 }
 
 impl Cache {
@@ -215,6 +225,8 @@ impl Round {
 pub struct Worker {
     shared: Arc<Shared>,
     out: UnboundedSender<Outgoing>,
+    /// Taken before a [`Outgoing::Batch`] is sent, given back by the publisher.
+    credits: mpsc::SyncSender<()>,
     jobs: mpsc::Sender<Job>,
     caches: HashMap<SpaceKey, Cache>,
     config_published: ConfigReport,
@@ -224,12 +236,17 @@ pub struct Worker {
 }
 
 /// Starts the worker thread. It ends on [`Job::Shutdown`].
-pub fn spawn(shared: Arc<Shared>, out: UnboundedSender<Outgoing>) -> std::io::Result<()> {
+pub fn spawn(
+    shared: Arc<Shared>,
+    out: UnboundedSender<Outgoing>,
+    credits: mpsc::SyncSender<()>,
+) -> std::io::Result<()> {
     let (jobs, rx) = mpsc::channel();
     shared.set_jobs(jobs.clone());
     let worker = Worker {
         shared,
         out,
+        credits,
         jobs,
         caches: HashMap::new(),
         config_published: None,
@@ -639,14 +656,14 @@ impl Worker {
             }
         };
         let cache = self.caches.entry(key.clone()).or_default();
-        if dirty.is_empty() {
+        if dirty.is_empty() && cache.pending.is_empty() {
             return cache.by_source.values().map(Vec::len).sum();
         }
         let world = self.shared.read_stale();
         let Some(space) = world.space(key) else { return 0 };
         let vault = &space.vault;
         let today = world.today;
-        let mut affected = BTreeSet::new();
+        let mut affected: BTreeSet<Arc<str>> = cache.pending.drain(..).collect();
         if dirty.full {
             cache.replace_all(analyse_everything(vault, today), &mut affected);
         } else {
@@ -680,14 +697,27 @@ impl Worker {
         // Converted, compared and sent a batch at a time: the client starts
         // receiving at once and memory stays bounded on a large vault.
         let affected: Vec<Arc<str>> = affected.into_iter().collect();
-        for batch in affected.chunks(BATCH) {
+        let generation = world.generation;
+        drop(world);
+        // Fields, not methods, below: `cache` borrows `self.caches`.
+        let mut batches = affected.chunks(BATCH);
+        while let Some(batch) = batches.next() {
+            let world = self.shared.read_stale();
+            let Some(space) = world.space(key).filter(|_| world.generation == generation) else {
+                // The world changed meanwhile: the round that change starts
+                // publishes the rest, converted against the new texts.
+                cache.pending.extend(batch.iter().cloned());
+                cache.pending.extend(batches.flatten().cloned());
+                break;
+            };
             let params = diagnostics(cache, &world, key, space, batch);
+            drop(world);
             if !params.is_empty() {
-                // The field, not `send`: `cache` borrows `self.caches`.
-                let _ = self.out.send(Outgoing::Diagnostics(params));
+                // Waits, holding no lock, while the publisher has enough to do.
+                let _ = self.credits.send(());
+                let _ = self.out.send(Outgoing::Batch(params));
             }
         }
-        drop(world);
         if lenses {
             self.send(Outgoing::RefreshLenses);
         }
