@@ -13,7 +13,7 @@ use super::names::{self, fold};
 use super::note::{Note, Origin};
 use compact_str::CompactString;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use std::collections::HashMap;
 use smallvec::SmallVec;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

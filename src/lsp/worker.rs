@@ -21,7 +21,6 @@ use crate::engine::vault::{NoteId, Vault};
 use crate::io::walk::{self, ReadNote};
 use crate::io::watch::{self, VaultWatcher};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use smallvec::SmallVec;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -85,12 +84,12 @@ enum Source {
 struct Cache {
     /// Each source's findings, sorted by path: a path's findings are found
     /// by binary search (the vault-wide source has findings in thousands).
-    by_source: FxHashMap<Source, Vec<Finding>>,
+    by_source: HashMap<Source, Vec<Finding>>,
     /// Path → the sources with findings placed in it (almost always one or two).
-    placed: FxHashMap<Arc<str>, SmallVec<[Source; 2]>>,
+    placed: HashMap<Arc<str>, SmallVec<[Source; 2]>>,
     /// Path → a hash of the diagnostics last published there (as the client
     /// received them): enough to tell a change, a fraction of the memory.
-    published: FxHashMap<Arc<str>, u64>,
+    published: HashMap<Arc<str>, u64>,
     /// Paths whose diagnostics a round could not publish because the world
     /// changed under it: the next round publishes them.
     pending: Vec<Arc<str>>,
@@ -791,7 +790,7 @@ fn diagnostics(
 /// without keeping a copy of what was published.
 fn hash_of(diagnostics: &[Diagnostic]) -> u64 {
     use std::hash::{Hash, Hasher};
-    let mut h = rustc_hash::FxHasher::default();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
     diagnostics.len().hash(&mut h);
     for d in diagnostics {
         d.range.hash(&mut h);
