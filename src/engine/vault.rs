@@ -13,8 +13,8 @@ use super::names::{self, fold};
 use super::note::{Note, Origin};
 use compact_str::CompactString;
 use rayon::prelude::*;
-use std::collections::HashMap;
 use smallvec::SmallVec;
+use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
