@@ -87,12 +87,47 @@ pub fn run() -> Result<ExitCode, UsageError> {
     runtime.block_on(async {
         let (service, socket) = service();
         let service = NoticeShutdown { inner: service, shut_down: shut_down.clone() };
-        tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket).serve(service).await;
+        tower_lsp_server::Server::new(tokio::io::stdin(), DirectStdout, socket).serve(service).await;
     });
     // Reading stdin blocks a thread that would keep the runtime (and the
     // process) alive until the client closes the pipe: do not wait for it.
     runtime.shutdown_background();
     Ok(if shut_down.load(Ordering::SeqCst) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Standard output written directly from the runtime thread.
+///
+/// tokio's `stdout()` hands every write to a thread of its blocking pool and
+/// waits for it: two thread wake-ups per write, tens of thousands of them
+/// while a large vault's diagnostics go out. A write to the editor's pipe is
+/// quick unless the editor stops reading, and then nothing could be sent
+/// anyway.
+struct DirectStdout;
+
+impl tokio::io::AsyncWrite for DirectStdout {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        use std::io::Write;
+        std::task::Poll::Ready(std::io::stdout().lock().write(buf))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        use std::io::Write;
+        std::task::Poll::Ready(std::io::stdout().lock().flush())
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        self.poll_flush(cx)
+    }
 }
 
 /// Notes a `shutdown` request as it is read. Its handler may never run: an
