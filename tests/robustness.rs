@@ -525,7 +525,8 @@ fn exercise(files: Vec<(String, String)>, config: Config, today: Date, depth: De
     // Findings are proportionate to the notes: their words are capped, and
     // no finding copies a whole line or note.
     let input: usize = vault.notes().map(|(_, n)| n.text.len()).sum();
-    let held: usize = findings.iter().map(|f| f.message.len() + f.identity.len() + f.path.len()).sum();
+    let held: usize =
+        findings.iter().map(|f| f.message.len() + std::mem::size_of_val(&f.identity) + f.path.len()).sum();
     assert!(
         held <= 100 * input + (1 << 20),
         "findings hold {} MiB of text for {} KiB of notes ({} findings)",
@@ -1345,7 +1346,7 @@ fn measure(text: String, outputs: bool) -> Vec<Metric> {
             let _ = note.lines.line_col(&note.text, f.range.end, Encoding::Utf16);
         }
         time("UTF-16 positions", t);
-        let held: usize = findings.iter().map(|f| f.message.len() + f.identity.len()).sum();
+        let held: usize = findings.iter().map(|f| f.message.len() + std::mem::size_of_val(&f.identity)).sum();
         out.push(Metric { name: "bytes held by findings", value: held as f64, seconds: false });
         return out;
     }

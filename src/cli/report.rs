@@ -1,7 +1,7 @@
 //! Findings placed on lines and columns for printing: 1-based, columns in
 //! Unicode characters, with a fingerprint that survives edits elsewhere.
 
-use crate::engine::finding::Finding;
+use crate::engine::finding::{Finding, fnv1a_more};
 use crate::engine::text::Encoding;
 use crate::engine::vault::Vault;
 use std::collections::HashMap;
@@ -17,7 +17,7 @@ pub struct Located<'a> {
     /// Stable across runs and across edits that only move the finding:
     /// built from the rule, the path and what the finding is about, never
     /// its line. Unique within one report.
-    pub fingerprint: String,
+    pub fingerprint: u64,
 }
 
 /// Everything a format needs.
@@ -41,14 +41,14 @@ impl<'a> Report<'a> {
                     ),
                     None => Default::default(),
                 };
-                let base = fnv1a_parts(&[f.rule.name(), &f.path, &f.identity]);
+                let base = fnv1a_more(fnv1a_parts(&[f.rule.name(), &f.path]), &f.identity.to_le_bytes());
                 let located = Located {
                     finding: f,
                     line: start.line as usize + 1,
                     column: start.col as usize + 1,
                     end_line: end.line as usize + 1,
                     end_column: end.col as usize + 1,
-                    fingerprint: String::new(),
+                    fingerprint: 0,
                 };
                 (located, base)
             })
@@ -60,7 +60,7 @@ impl<'a> Report<'a> {
                 let n = seen.entry(base).or_default();
                 *n += 1;
                 let hash = if *n == 1 { base } else { fnv1a_parts(&[&format!("{base:016x}"), &n.to_string()]) };
-                located.fingerprint = format!("{hash:016x}");
+                located.fingerprint = hash;
                 located
             })
             .collect();
@@ -81,16 +81,5 @@ pub fn fnv1a(text: &str) -> String {
 
 /// FNV-1a over parts joined by NUL bytes, without building the joined string.
 pub fn fnv1a_parts(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            // A NUL byte between parts: xor with 0 leaves the hash as it is.
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        for byte in part.bytes() {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    hash
+    crate::engine::finding::identity(parts)
 }

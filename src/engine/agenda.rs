@@ -20,7 +20,7 @@
 
 use super::analysis;
 use super::date::{Birthday, Date, DateShape, Span, ago, relative, short_day};
-use super::finding::{Finding, Level};
+use super::finding::{Finding, Level, identity};
 use super::note::{Note, TaskStatus};
 use super::rules::{ContactCtx, Rule, item_words, plain_words, quoted_or};
 use super::text::Encoding;
@@ -166,7 +166,7 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
         action,
         reason,
         range: f.range.clone(),
-        identity: f.identity.clone(),
+        identity: format!("{:016x}", f.identity),
         due_date: due,
         birthday: None,
     })
@@ -257,7 +257,10 @@ fn upcoming_follow_ups(vault: &Vault, note: &Note, today: Date, horizon: Date) -
                 reason: format!("due {}", relative(due, today)),
                 range: i.first_line.range(),
                 // The same identity as the `follow-up-due` finding it becomes.
-                identity: format!("{}|{}", note.path, note.slice(i.first_line).trim()),
+                identity: format!(
+                    "{:016x}",
+                    identity(&[&note.path, &crate::engine::rules::line_digest(note.slice(i.first_line))])
+                ),
                 due_date: due,
                 birthday: None,
             })

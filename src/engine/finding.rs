@@ -58,12 +58,44 @@ pub struct Finding {
     pub contact: Option<Arc<ContactRef>>,
     /// The day the gesture fell or falls due (agenda ordering, calendars).
     pub due: Option<Date>,
-    /// What identifies this finding across edits that move it: the entry or
-    /// key it is about, never its line. Fingerprints are built from it.
-    pub identity: String,
+    /// What identifies this finding across edits that move it: a hash of the
+    /// entry or key it is about, never its line ([`identity`]). Fingerprints
+    /// are built from it.
+    pub identity: u64,
     /// A replacement the user most likely meant (typos).
     pub suggestion: Option<String>,
 }
+
+/// A finding's identity from what it is about: a 64-bit FNV-1a hash of the
+/// parts with a NUL byte between them, stable across platforms and releases
+/// (unlike `std`'s hasher).
+pub fn identity(parts: &[&str]) -> u64 {
+    let mut hash = FNV_OFFSET;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            // A NUL byte between parts: xor with 0 leaves the hash as it is.
+            hash = hash.wrapping_mul(FNV_PRIME);
+        }
+        hash = fnv1a_bytes(hash, part.as_bytes());
+    }
+    hash
+}
+
+/// Continues an FNV-1a hash with a NUL byte and then `bytes`.
+pub fn fnv1a_more(hash: u64, bytes: &[u8]) -> u64 {
+    fnv1a_bytes(hash.wrapping_mul(FNV_PRIME), bytes)
+}
+
+fn fnv1a_bytes(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 /// A contact by display name and the path of its note.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

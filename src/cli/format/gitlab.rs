@@ -19,7 +19,7 @@ pub fn write(report: &Report, prefix: &str, out: &mut dyn Write) -> io::Result<(
                 "check_name": f.rule.name(),
                 // GitLab tells new findings from fixed ones by fingerprint, so
                 // it must not move with the line; the report's does not.
-                "fingerprint": l.fingerprint,
+                "fingerprint": format!("{:016x}", l.fingerprint),
                 "severity": severity(f.level),
                 "location": {
                     "path": format!("{prefix}{}", f.path),

@@ -16,7 +16,7 @@ struct Item<'a> {
     rule: &'static str,
     level: &'static str,
     message: &'a str,
-    fingerprint: &'a str,
+    fingerprint: Hex,
     #[serde(skip_serializing_if = "Option::is_none")]
     contact: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,6 +25,15 @@ struct Item<'a> {
     due: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<&'a str>,
+}
+
+/// A fingerprint as 16 hex digits, written without a string of its own.
+struct Hex(u64);
+
+impl Serialize for Hex {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{:016x}", self.0))
+    }
 }
 
 impl<'a> Item<'a> {
@@ -39,7 +48,7 @@ impl<'a> Item<'a> {
             rule: f.rule.name(),
             level: f.level.name(),
             message: &f.message,
-            fingerprint: &l.fingerprint,
+            fingerprint: Hex(l.fingerprint),
             contact: f.contact.as_ref().map(|c| c.name.as_str()),
             contact_path: f.contact.as_ref().map(|c| &*c.path),
             due: f.due.map(|d| d.to_string()),

@@ -61,7 +61,7 @@ pub fn write(report: &Report, prefix: &str, out: &mut dyn Write) -> io::Result<(
                 }],
                 // Code scanning matches alerts across commits by this, so it
                 // is built from what the finding is about, not where it is.
-                "partialFingerprints": {"kith/v1": l.fingerprint},
+                "partialFingerprints": {"kith/v1": format!("{:016x}", l.fingerprint)},
             })
         })
         .collect();

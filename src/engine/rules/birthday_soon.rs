@@ -1,6 +1,6 @@
 use super::{Check, ContactCtx, Rule, RuleInfo};
 use crate::engine::date::{relative, short_day};
-use crate::engine::finding::{Finding, Level};
+use crate::engine::finding::{Finding, Level, identity};
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "birthday-soon",
@@ -48,6 +48,6 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         age.unwrap_or_default()
     );
     let mut finding = c.in_own_note(Rule::BirthdaySoon, range, message, Some(next));
-    finding.identity = format!("{}|birthday|{next}", c.note.path);
+    finding.identity = identity(&[&c.note.path, "birthday", &next.to_string()]);
     out.push(finding);
 }

@@ -1,5 +1,5 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
-use crate::engine::finding::{Finding, Level};
+use crate::engine::finding::{Finding, Level, identity};
 use crate::engine::text::{clip, digest};
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -41,7 +41,7 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             clip(n.note.target(link), 80)
         );
         let mut finding = n.finding(Rule::BrokenLink, link.range, message);
-        finding.identity = format!("{}|{}", n.note.path, digest(n.note.target(link)));
+        finding.identity = identity(&[&n.note.path, &digest(n.note.target(link))]);
         out.push(finding);
     }
 }

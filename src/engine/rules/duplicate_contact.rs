@@ -1,5 +1,5 @@
 use super::{Check, Rule, RuleInfo};
-use crate::engine::finding::{ContactRef, Finding, Level};
+use crate::engine::finding::{ContactRef, Finding, Level, identity};
 use crate::engine::names::fold;
 use crate::engine::vault::Vault;
 use std::sync::Arc;
@@ -70,7 +70,7 @@ fn check(vault: &Vault, out: &mut Vec<Finding>) {
                 message,
                 contact: Some(Arc::new(ContactRef { name: note.display_name().to_string(), path: note.path.clone() })),
                 due: None,
-                identity: format!("{}|{name}", note.path),
+                identity: identity(&[&note.path, &name]),
                 suggestion: None,
             });
         }

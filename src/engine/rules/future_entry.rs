@@ -1,6 +1,6 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::date::DateShape;
-use crate::engine::finding::{ContactRef, Finding, Level};
+use crate::engine::finding::{ContactRef, Finding, Level, identity};
 use crate::engine::text::digest;
 use crate::engine::vault::Vault;
 use std::sync::Arc;
@@ -61,7 +61,7 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             if days == 1 { "a day".to_string() } else { format!("{days} days") }
         );
         let mut finding = n.finding(Rule::FutureEntry, item.first_line, message);
-        finding.identity = format!("{}|{i}|{}", note.path, digest(note.slice(item.first_line).trim()));
+        finding.identity = identity(&[&note.path, &i.to_string(), &digest(note.slice(item.first_line).trim())]);
         finding.contact = n
             .vault
             .note(contact)

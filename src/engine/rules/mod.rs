@@ -21,7 +21,7 @@ mod unreciprocated;
 mod vague_ask;
 
 use super::date::Date;
-use super::finding::{ContactRef, Finding, Level};
+use super::finding::{ContactRef, Finding, Level, identity};
 use super::ledger::Ledger;
 use super::note::{Note, Problem};
 use super::text::{SNIPPET_BYTES, digest, snippet};
@@ -203,7 +203,7 @@ impl<'a> ContactCtx<'a> {
             rule,
             level: rule.default_level(),
             path: note.path.clone(),
-            identity: format!("{}|{}|{}", self.note.path, entry.date, line_digest(note.slice(range.clone()))),
+            identity: identity(&[&self.note.path, &entry.date.to_string(), &line_digest(note.slice(range.clone()))]),
             range,
             message,
             contact: Some(self.contact_ref()),
@@ -225,7 +225,7 @@ impl<'a> ContactCtx<'a> {
             rule,
             level: rule.default_level(),
             path: self.note.path.clone(),
-            identity: format!("{}|{}", self.note.path, line_digest(self.note.slice(range.clone()))),
+            identity: identity(&[&self.note.path, &line_digest(self.note.slice(range.clone()))]),
             range,
             message,
             contact: Some(self.contact_ref()),
@@ -256,7 +256,7 @@ impl NoteCtx<'_> {
             rule,
             level: rule.default_level(),
             path: self.note.path.clone(),
-            identity: format!("{}|{}", self.note.path, line_digest(self.note.slice(range.clone()))),
+            identity: identity(&[&self.note.path, &line_digest(self.note.slice(range.clone()))]),
             range,
             message,
             contact: None,
@@ -278,7 +278,7 @@ impl NoteCtx<'_> {
 /// The digest in a finding's identity: of the trimmed text, or of its first
 /// [`SNIPPET_BYTES`] when longer (the same digest as before for every line
 /// of ordinary length).
-fn line_digest(text: &str) -> String {
+pub fn line_digest(text: &str) -> String {
     digest(snippet(text.trim(), SNIPPET_BYTES))
 }
 

@@ -1,6 +1,6 @@
 use super::{Check, ContactCtx, Rule, RuleInfo};
 use crate::engine::date::ago;
-use crate::engine::finding::{Finding, Level};
+use crate::engine::finding::{Finding, Level, identity};
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "overdue-touch",
@@ -53,6 +53,6 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         cadence.every(),
     );
     let mut finding = c.in_own_note(Rule::OverdueTouch, range, message, Some(due));
-    finding.identity = format!("{}|overdue", c.note.path);
+    finding.identity = identity(&[&c.note.path, "overdue"]);
     out.push(finding);
 }
