@@ -31,7 +31,7 @@ impl<'a> Report<'a> {
         use rayon::prelude::*;
         // Positions and hashes are independent per finding: compute them on
         // all cores, then make fingerprints unique in one ordered pass.
-        let placed: Vec<(Located<'a>, u64)> = findings
+        let mut located: Vec<Located<'a>> = findings
             .par_iter()
             .map(|f| {
                 let (start, end) = match vault.by_path(&f.path) {
@@ -41,29 +41,26 @@ impl<'a> Report<'a> {
                     ),
                     None => Default::default(),
                 };
-                let base = fnv1a_more(fnv1a_parts(&[f.rule.name(), &f.path]), &f.identity.to_le_bytes());
-                let located = Located {
+                Located {
                     finding: f,
                     line: start.line as usize + 1,
                     column: start.col as usize + 1,
                     end_line: end.line as usize + 1,
                     end_column: end.col as usize + 1,
-                    fingerprint: 0,
-                };
-                (located, base)
+                    // The base hash for now; made unique below.
+                    fingerprint: fnv1a_more(fnv1a_parts(&[f.rule.name(), &f.path]), &f.identity.to_le_bytes()),
+                }
             })
             .collect();
-        let mut seen: HashMap<u64, usize> = HashMap::with_capacity(placed.len());
-        let located = placed
-            .into_iter()
-            .map(|(mut located, base)| {
-                let n = seen.entry(base).or_default();
-                *n += 1;
-                let hash = if *n == 1 { base } else { fnv1a_parts(&[&format!("{base:016x}"), &n.to_string()]) };
-                located.fingerprint = hash;
-                located
-            })
-            .collect();
+        let mut seen: HashMap<u64, usize> = HashMap::with_capacity(located.len());
+        for l in &mut located {
+            let base = l.fingerprint;
+            let n = seen.entry(base).or_default();
+            *n += 1;
+            if *n > 1 {
+                l.fingerprint = fnv1a_parts(&[&format!("{base:016x}"), &n.to_string()]);
+            }
+        }
         Report { findings: located, vault }
     }
 
