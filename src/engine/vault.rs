@@ -140,10 +140,13 @@ impl Vault {
         vault.names_of = vec![NoteNames::default(); count];
         vault.resolved = vec![Vec::new(); count];
         vault.by_path.reserve(count);
-        for id in 0..count {
-            let path = vault.notes[id].as_ref().map(|n| n.path.clone()).unwrap_or_default();
+        // Folding names is the costly part: on all cores, then indexed in order.
+        let names: Vec<NoteNames> =
+            vault.notes.par_iter().map(|n| n.as_ref().map(NoteNames::of).unwrap_or_default()).collect();
+        for (id, names) in names.into_iter().enumerate() {
+            let Some(path) = vault.notes[id].as_ref().map(|n| n.path.clone()) else { continue };
             vault.by_path.insert(path, id as NoteId);
-            vault.index_names(id as NoteId);
+            vault.index_names_as(id as NoteId, names);
         }
         vault.resolve_all();
         vault
@@ -284,6 +287,10 @@ impl Vault {
     fn index_names(&mut self, id: NoteId) {
         let Some(note) = self.note(id) else { return };
         let names = NoteNames::of(note);
+        self.index_names_as(id, names);
+    }
+
+    fn index_names_as(&mut self, id: NoteId, names: NoteNames) {
         let add = |map: &mut HashMap<CompactString, Ids>, key: &CompactString| {
             let ids = map.entry(key.clone()).or_default();
             if !ids.contains(&id) {
