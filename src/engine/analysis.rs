@@ -78,7 +78,7 @@ pub fn analyze(vault: &Vault, today: Date) -> Vec<Finding> {
 pub fn sort(findings: &mut [Finding]) {
     // Unstable sorting needs no buffer; equal keys are equal findings for
     // every output, and the order of the input is deterministic anyway.
-    findings.sort_unstable_by(order);
+    findings.par_sort_unstable_by(order);
 }
 
 /// Report order: by path, position, rule and message.
