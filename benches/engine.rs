@@ -1,6 +1,7 @@
-//! Criterion benchmarks of the core: parsing, indexing, the rules, and the
-//! work one keystroke costs. Run with `cargo bench`; `scripts/bench` measures
-//! the whole binary and the language server against the floor.
+//! Criterion benchmarks of the core: parsing, indexing, the rules, the work
+//! one keystroke costs, and completing a contact's name in the language
+//! server. Run with `cargo bench`; `scripts/bench` measures the whole binary
+//! and the language server against the floor.
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use kithkin::engine::analysis;
@@ -94,5 +95,44 @@ fn keystroke(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, parse, index_and_rules, keystroke);
+fn completion(c: &mut Criterion) {
+    // `[[Jör` in a journal note of a 10,000-contact vault, answered from the
+    // language server's world as a request handler sees it.
+    use kithkin::lsp::features::{Ctx, completion::completion};
+    use kithkin::lsp::state::{Space, World};
+    use tower_lsp_server::UriExt;
+    use tower_lsp_server::lsp_types::{Position, Uri};
+    let root = std::env::temp_dir().join("kith-bench-vault");
+    let mut files = vault_files(10_000);
+    files.push(SourceFile {
+        path: "journal/today.md".into(),
+        text: "- #met [[Jör\n".into(),
+        origin: Origin::default(),
+    });
+    let mut world = World::new(today());
+    world.root = Some(root.clone());
+    world.main = Space::of(Vault::build(Config::default(), files, Vec::new()));
+    world.main.index_names();
+    world.indexed = true;
+    let uri = Uri::from_file_path(root.join("journal/today.md")).expect("an absolute path");
+    let ctx = Ctx::of(&world, &uri).expect("the note is in the vault");
+    let items = match completion(&ctx, Position::new(0, 12)) {
+        Some(tower_lsp_server::lsp_types::CompletionResponse::List(list)) => list.items,
+        Some(tower_lsp_server::lsp_types::CompletionResponse::Array(items)) => items,
+        None => Vec::new(),
+    };
+    assert!(
+        items.iter().any(|i| i.label.starts_with("Jörg")),
+        "completion offers the contacts: {:?}",
+        items.iter().map(|i| &i.label).take(5).collect::<Vec<_>>()
+    );
+    c.bench_function("completion/10000-contacts", |b| {
+        b.iter(|| {
+            let ctx = Ctx::of(&world, &uri).expect("the note is in the vault");
+            black_box(completion(&ctx, Position::new(0, 12)))
+        })
+    });
+}
+
+criterion_group!(benches, parse, index_and_rules, keystroke, completion);
 criterion_main!(benches);
