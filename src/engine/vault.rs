@@ -381,6 +381,15 @@ impl Vault {
         }
     }
 
+    /// A note's own name (its `name`, else its file name) and its aliases,
+    /// folded as links are compared; aliases that fold to nothing are left out.
+    pub fn folded_names(&self, id: NoteId) -> (&str, &[CompactString]) {
+        match self.names_of.get(id as usize) {
+            Some(names) => (names.name.as_deref().unwrap_or(&names.stem), &names.aliases),
+            None => ("", &[]),
+        }
+    }
+
     /// Records a note's names as changed (see [`Vault::refresh`]).
     fn note_keys_changed(&mut self, names: &NoteNames) {
         let keys = [Some(&names.path), Some(&names.stem), names.name.as_ref()];
@@ -449,10 +458,7 @@ impl Vault {
         self.changed_keys.clear();
         self.changed_notes.clear();
         let ids: Vec<NoteId> = self.notes().map(|(id, _)| id).collect();
-        let resolved: Vec<(NoteId, ResolvedLinks)> = ids
-            .par_iter()
-            .map(|&id| (id, self.resolve_links(id)))
-            .collect();
+        let resolved: Vec<(NoteId, ResolvedLinks)> = ids.par_iter().map(|&id| (id, self.resolve_links(id))).collect();
         self.incoming.clear();
         for (id, (links, keys)) in resolved {
             self.resolved[id as usize] = links;

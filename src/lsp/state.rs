@@ -11,11 +11,12 @@
 use super::proto;
 use crate::engine::config::{self, Config};
 use crate::engine::date::Date;
-use crate::engine::names::{self, fold};
+use crate::engine::names;
 use crate::engine::note::{Note, Origin};
 use crate::engine::text::{Encoding, LineCol, LineIndex};
 use crate::engine::vault::{NoteId, Target, Vault};
 use crate::io::walk;
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, mpsc};
@@ -282,17 +283,27 @@ impl Space {
     pub fn index_names(&mut self) {
         let mut names = Vec::new();
         for (id, note) in self.vault.contacts() {
-            let name = note.display_name().to_string();
-            let folded_name = fold(&name);
-            for alias in &note.front.aliases {
-                let folded = fold(&alias.value);
-                if !folded.is_empty() && folded != folded_name {
-                    names.push(ContactName { folded, label: alias.value.trim().to_string(), id, alias: true });
+            // Folded once, when the note was indexed.
+            let (folded_name, folded_aliases) = self.vault.folded_names(id);
+            let written = note.front.aliases.iter().filter(|a| !a.value.trim().is_empty());
+            for (alias, folded) in written.zip(folded_aliases) {
+                if folded != folded_name {
+                    names.push(ContactName {
+                        folded: folded.to_string(),
+                        label: alias.value.trim().to_string(),
+                        id,
+                        alias: true,
+                    });
                 }
             }
-            names.push(ContactName { folded: folded_name, label: name, id, alias: false });
+            names.push(ContactName {
+                folded: folded_name.to_string(),
+                label: note.display_name().to_string(),
+                id,
+                alias: false,
+            });
         }
-        names.sort_by(|a, b| (a.folded.as_str(), a.alias, a.id).cmp(&(b.folded.as_str(), b.alias, b.id)));
+        names.par_sort_unstable_by(|a, b| (a.folded.as_str(), a.alias, a.id).cmp(&(b.folded.as_str(), b.alias, b.id)));
         self.names = names;
     }
 }
