@@ -174,12 +174,14 @@ impl Config {
                 "birthday-notice" => config.birthday_notice = span_of("birthday-notice")?,
                 "max-file-size" => {
                     let text = value.get_ref().as_str().unwrap_or_default();
-                    config.max_file_size = parse_size(text).ok_or_else(|| {
+                    let size = parse_size(text).ok_or_else(|| {
                         err(format!(
                             "`max-file-size` = {} is not a size: use a whole number and B, KB, MB or GB, like \"4MB\"",
                             value.get_ref()
                         ))
                     })?;
+                    // Positions in a note are 32-bit (see `span.rs`): no note over 4 GiB.
+                    config.max_file_size = size.min(u64::from(u32::MAX));
                 }
                 "new-contacts-in" => {
                     let dir = value.get_ref().as_str().ok_or_else(|| {
@@ -321,6 +323,8 @@ mod tests {
         assert!(config.contacts.matches_file("people/team/max.md"));
         assert!(!config.contacts.matches_file("journal/people.md"));
         assert_eq!(config.max_file_size, 1024);
+        let huge = Config::parse("max-file-size = \"64GB\"\n").unwrap();
+        assert_eq!(huge.max_file_size, u64::from(u32::MAX), "positions are 32-bit: no note over 4 GiB");
         assert_eq!(config.kinds.get("coffee"), Some(&Kind::Met));
         assert_eq!(config.level(Rule::VagueAsk), Some(Level::Hint));
         assert_eq!(config.level(Rule::AskAfterSilence), None);
