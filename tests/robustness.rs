@@ -1426,112 +1426,128 @@ fn assert_linear_in(label: &str, n: usize, factor: usize, make: fn(usize) -> Str
     assert!(failures.is_empty(), "{label}: super-linear growth\n{}", failures.join("\n"));
 }
 
-/// Many `[[` before a single `]]`: each `[[` must not search the rest of the note again.
-#[test]
-fn linear_many_link_openers_before_one_close() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("[[ x n, then ]]", 10_000, 8, |n| "[[".repeat(n) + "]]");
+/// A linearity test, run in a process of its own: its name, then the check
+/// (`assert_linear` or `assert_linear_output`) and its arguments.
+macro_rules! linear {
+    ($(#[$doc:meta])* $name:ident: $check:ident($($arg:expr),+ $(,)?)) => {
+        $(#[$doc])*
+        #[test]
+        fn $name() {
+            if in_own_process() {
+                return;
+            }
+            $check($($arg),+);
+        }
+    };
 }
 
-/// Comments and links: "is this link in a comment?" must not scan every comment.
-#[test]
-fn linear_comments_and_links() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("n comments, n links", 5_000, 8, |n| "<!-- c -->\n".repeat(n) + &"[[nowhere]]\n".repeat(n));
+linear! {
+    /// Many `[[` before a single `]]`: each `[[` must not search the rest of the note again.
+    linear_many_link_openers_before_one_close: assert_linear(
+        "[[ x n, then ]]",
+        10_000,
+        8,
+        |n| "[[".repeat(n) + "]]",
+    )
 }
 
-/// Block quotes and links: "is this link quoted?" must not scan every quote.
-#[test]
-fn linear_quotes_and_links() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("n quotes with a link each", 6_000, 8, |n| "> [[nowhere]]\n\n".repeat(n));
+linear! {
+    /// Comments and links: "is this link in a comment?" must not scan every comment.
+    linear_comments_and_links: assert_linear(
+        "n comments, n links",
+        5_000,
+        8,
+        |n| "<!-- c -->\n".repeat(n) + &"[[nowhere]]\n".repeat(n),
+    )
 }
 
-/// Suppression comments with a finding each: "is this finding silenced?"
-/// must not scan every comment.
-#[test]
-fn linear_suppressed_findings() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("n suppressed invalid dates", 5_000, 8, |n| "- 0000-00-00 #met <!-- kith-ignore -->\n".repeat(n));
+linear! {
+    /// Block quotes and links: "is this link quoted?" must not scan every quote.
+    linear_quotes_and_links: assert_linear(
+        "n quotes with a link each",
+        6_000,
+        8,
+        |n| "> [[nowhere]]\n\n".repeat(n),
+    )
 }
 
-/// Front matter with many keys: the repeated-key check must not compare
-/// each key with every earlier one.
-#[test]
-fn linear_many_front_matter_keys() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("n keys", 5_000, 8, |n| {
-        "---\ntype: contact\n".to_string() + &lines(n, |i| format!("k{i}: v")) + "---\n"
-    });
+linear! {
+    /// Suppression comments with a finding each: "is this finding silenced?"
+    /// must not scan every comment.
+    linear_suppressed_findings: assert_linear(
+        "n suppressed invalid dates",
+        5_000,
+        8,
+        |n| "- 0000-00-00 #met <!-- kith-ignore -->\n".repeat(n),
+    )
 }
 
-/// Many asks: `ask-after-silence` must not look at every entry for each ask.
-#[test]
-fn linear_many_asks() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("n asks", 2_000, 8, |n| lines(n, |i| format!("- 2026-{:02}-{:02} #ask x", 1 + i % 11, 1 + i % 28)));
+linear! {
+    /// Front matter with many keys: the repeated-key check must not compare
+    /// each key with every earlier one.
+    linear_many_front_matter_keys: assert_linear("n keys", 5_000, 8, |n| {
+            "---\ntype: contact\n".to_string() + &lines(n, |i| format!("k{i}: v")) + "---\n"
+        })
 }
 
-/// Many kind tags on one entry: each tag's finding must not copy (or re-read)
-/// the whole line.
-#[test]
-fn linear_many_tags_on_one_entry() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("n #got tags on one line", 2_000, 4, |n| format!("- 2026-01-01 {}x\n", "#got ".repeat(n)));
+linear! {
+    /// Many asks: `ask-after-silence` must not look at every entry for each ask.
+    linear_many_asks: assert_linear(
+        "n asks",
+        2_000,
+        8,
+        |n| lines(n, |i| format!("- 2026-{:02}-{:02} #ask x", 1 + i % 11, 1 + i % 28)),
+    )
 }
 
-/// Many kind tags on one entry, in the output: each finding's frame must not
-/// print the whole line again.
-#[test]
-fn linear_output_of_many_tags_on_one_entry() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear_output("n #got tags on one line, output", 300, 4, |n| {
-        format!("- 2026-01-01 {}x\n", "#got ".repeat(n))
-    });
+linear! {
+    /// Many kind tags on one entry: each tag's finding must not copy (or re-read)
+    /// the whole line.
+    linear_many_tags_on_one_entry: assert_linear(
+        "n #got tags on one line",
+        2_000,
+        4,
+        |n| format!("- 2026-01-01 {}x\n", "#got ".repeat(n)),
+    )
 }
 
-/// Many findings in one note: output must not re-read the whole note per finding.
-#[test]
-fn linear_many_findings_in_one_note() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear_output("n broken links, one per line", 600, 8, |n| "[[nowhere]]\n".repeat(n));
+linear! {
+    /// Many kind tags on one entry, in the output: each finding's frame must not
+    /// print the whole line again.
+    linear_output_of_many_tags_on_one_entry: assert_linear_output("n #got tags on one line, output", 300, 4, |n| {
+            format!("- 2026-01-01 {}x\n", "#got ".repeat(n))
+        })
 }
 
-/// Many findings on one long line: output must not print the whole line per finding.
-#[test]
-fn linear_many_findings_on_one_line() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear_output("n broken links on one line", 300, 4, |n| "[[nowhere]] ".repeat(n));
+linear! {
+    /// Many findings in one note: output must not re-read the whole note per finding.
+    linear_many_findings_in_one_note: assert_linear_output(
+        "n broken links, one per line",
+        600,
+        8,
+        |n| "[[nowhere]]\n".repeat(n),
+    )
 }
 
-/// Many findings on one long non-ASCII line: positions must not be counted
-/// from the start of the line for each finding.
-#[test]
-fn linear_positions_on_one_long_line() {
-    if in_own_process() {
-        return;
-    }
-    assert_linear("n broken links on one line of astral characters", 1_500, 4, |n| "\u{10000}[[\u{10FFFF}]]".repeat(n));
+linear! {
+    /// Many findings on one long line: output must not print the whole line per finding.
+    linear_many_findings_on_one_line: assert_linear_output(
+        "n broken links on one line",
+        300,
+        4,
+        |n| "[[nowhere]] ".repeat(n),
+    )
+}
+
+linear! {
+    /// Many findings on one long non-ASCII line: positions must not be counted
+    /// from the start of the line for each finding.
+    linear_positions_on_one_long_line: assert_linear(
+        "n broken links on one line of astral characters",
+        1_500,
+        4,
+        |n| "\u{10000}[[\u{10FFFF}]]".repeat(n),
+    )
 }
 
 // ---------------------------------------------------------------------------
