@@ -1,7 +1,7 @@
 //! `kith agenda`: what needs doing, by person, most urgent first — for the
 //! terminal, as JSON, or as an iCalendar file to import into a calendar.
 
-use super::report::fnv1a;
+use crate::engine::text::digest;
 use super::{UsageError, parse_today, today_or_local};
 use crate::engine::agenda::{AgendaItem, agenda};
 use crate::engine::date::{Birthday, Date};
@@ -168,10 +168,10 @@ pub fn ics(items: &[AgendaItem], today: Date) -> String {
     ];
     let mut seen: HashMap<String, usize> = HashMap::new();
     for item in items {
-        let base = fnv1a(&format!("{}\u{0}{}\u{0}{}", item.rule, item.contact_path, item.identity));
+        let base = digest(&format!("{}\u{0}{}\u{0}{}", item.rule, item.contact_path, item.identity));
         let n = seen.entry(base.clone()).or_default();
         *n += 1;
-        let uid = if *n == 1 { base } else { fnv1a(&format!("{base}\u{0}{n}")) };
+        let uid = if *n == 1 { base } else { digest(&format!("{base}\u{0}{n}")) };
         let day = |d: Date| d.format("%Y%m%d").to_string();
         match item.birthday {
             Some(birthday) => {

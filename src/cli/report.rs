@@ -1,7 +1,8 @@
 //! Findings placed on lines and columns for printing: 1-based, columns in
 //! Unicode characters, with a fingerprint that survives edits elsewhere.
 
-use crate::engine::finding::{Finding, fnv1a_more};
+use crate::engine::finding::Finding;
+use crate::engine::text::{fnv1a, fnv1a_more};
 use crate::engine::text::Encoding;
 use crate::engine::vault::Vault;
 use std::collections::HashMap;
@@ -48,7 +49,7 @@ impl<'a> Report<'a> {
                     end_line: end.line as usize + 1,
                     end_column: end.col as usize + 1,
                     // The base hash for now; made unique below.
-                    fingerprint: fnv1a_more(fnv1a_parts(&[f.rule.name(), &f.path]), &f.identity.to_le_bytes()),
+                    fingerprint: fnv1a_more(fnv1a(&[f.rule.name(), &f.path]), &f.identity.to_le_bytes()),
                 }
             })
             .collect();
@@ -58,7 +59,7 @@ impl<'a> Report<'a> {
             let n = seen.entry(base).or_default();
             *n += 1;
             if *n > 1 {
-                l.fingerprint = fnv1a_parts(&[&format!("{base:016x}"), &n.to_string()]);
+                l.fingerprint = fnv1a(&[&format!("{base:016x}"), &n.to_string()]);
             }
         }
         Report { findings: located, vault }
@@ -68,15 +69,4 @@ impl<'a> Report<'a> {
     pub fn source(&self, path: &str) -> &str {
         self.vault.by_path(path).map_or("", |n| n.text.as_str())
     }
-}
-
-/// A 64-bit FNV-1a hash as 16 hex digits: stable across platforms and
-/// releases, unlike `std`'s hasher.
-pub fn fnv1a(text: &str) -> String {
-    format!("{:016x}", fnv1a_parts(&[text]))
-}
-
-/// FNV-1a over parts joined by NUL bytes, without building the joined string.
-pub fn fnv1a_parts(parts: &[&str]) -> u64 {
-    crate::engine::finding::identity(parts)
 }

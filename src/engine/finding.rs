@@ -66,36 +66,11 @@ pub struct Finding {
     pub suggestion: Option<String>,
 }
 
-/// A finding's identity from what it is about: a 64-bit FNV-1a hash of the
-/// parts with a NUL byte between them, stable across platforms and releases
-/// (unlike `std`'s hasher).
+/// A finding's identity from what it is about: a stable hash of the parts
+/// ([`fnv1a`](super::text::fnv1a)).
 pub fn identity(parts: &[&str]) -> u64 {
-    let mut hash = FNV_OFFSET;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            // A NUL byte between parts: xor with 0 leaves the hash as it is.
-            hash = hash.wrapping_mul(FNV_PRIME);
-        }
-        hash = fnv1a_bytes(hash, part.as_bytes());
-    }
-    hash
+    super::text::fnv1a(parts)
 }
-
-/// Continues an FNV-1a hash with a NUL byte and then `bytes`.
-pub fn fnv1a_more(hash: u64, bytes: &[u8]) -> u64 {
-    fnv1a_bytes(hash.wrapping_mul(FNV_PRIME), bytes)
-}
-
-fn fnv1a_bytes(mut hash: u64, bytes: &[u8]) -> u64 {
-    for &byte in bytes {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(FNV_PRIME);
-    }
-    hash
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 /// A contact by display name and the path of its note.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

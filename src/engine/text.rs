@@ -10,13 +10,39 @@ use std::ops::Range;
 /// A short, stable digest of user text (64-bit FNV-1a, hex): identities of
 /// findings stay small however long the line they are about.
 pub fn digest(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    format!("{:016x}", fnv1a(&[text]))
 }
+
+/// 64-bit FNV-1a over parts with a NUL byte between them, without building
+/// the joined string: stable across platforms and releases, unlike `std`'s
+/// hasher, so it can name things users keep (fingerprints, calendar UIDs).
+pub fn fnv1a(parts: &[&str]) -> u64 {
+    let mut hash = FNV_OFFSET;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            // A NUL byte between parts: xor with 0 leaves the hash as it is.
+            hash = hash.wrapping_mul(FNV_PRIME);
+        }
+        hash = fnv1a_bytes(hash, part.as_bytes());
+    }
+    hash
+}
+
+/// Continues an FNV-1a hash with a NUL byte and then `bytes`.
+pub fn fnv1a_more(hash: u64, bytes: &[u8]) -> u64 {
+    fnv1a_bytes(hash.wrapping_mul(FNV_PRIME), bytes)
+}
+
+fn fnv1a_bytes(mut hash: u64, bytes: &[u8]) -> u64 {
+    for &byte in bytes {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(FNV_PRIME);
+    }
+    hash
+}
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
 
 /// How much of a line findings read for their identity and their words: a
 /// line with thousands of tags has a finding per tag, and each must cost a

@@ -133,7 +133,7 @@ const INCREMENTAL_LIMIT: usize = 512;
 
 /// A 32-bit hash of a lookup key (collisions only cost a needless re-resolution).
 fn key_hash(key: &str) -> u32 {
-    super::finding::identity(&[key]) as u32
+    super::text::fnv1a(&[key]) as u32
 }
 
 impl Vault {
