@@ -1,10 +1,10 @@
 //! `kith agenda`: what needs doing, by person, most urgent first — for the
 //! terminal, as JSON, or as an iCalendar file to import into a calendar.
 
-use crate::engine::text::digest;
 use super::{UsageError, parse_today, today_or_local};
 use crate::engine::agenda::{AgendaItem, agenda};
 use crate::engine::date::{Birthday, Date};
+use crate::engine::text::digest;
 use crate::engine::vault::Vault;
 use crate::io::{self, VaultRoot};
 use std::collections::HashMap;

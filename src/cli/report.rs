@@ -2,8 +2,8 @@
 //! Unicode characters, with a fingerprint that survives edits elsewhere.
 
 use crate::engine::finding::Finding;
-use crate::engine::text::{fnv1a, fnv1a_more};
 use crate::engine::text::Encoding;
+use crate::engine::text::{fnv1a, fnv1a_more};
 use crate::engine::vault::Vault;
 use std::collections::HashMap;
 

@@ -3,7 +3,7 @@
 //!
 //! # Threads
 //!
-//! - **The runtime** (tokio, two worker threads) runs tower-lsp-server's
+//! - **The runtime** (tokio, one thread) runs tower-lsp-server's
 //!   message loop and the handlers in [`server`]. Notification handlers
 //!   (`didOpen`, `didChange`, `didClose`) apply the editor's texts to the
 //!   document store at once and never await, so edits keep their order even
@@ -15,8 +15,11 @@
 //!   It waits for edits to pause (30 ms, at most 250 ms) and takes every
 //!   job that came meanwhile as one round.
 //! - **The publisher** (a task on the runtime) sends what the worker hands it
-//!   through an unbounded channel: diagnostics, progress, log messages. The
-//!   worker never waits for the client.
+//!   through a channel: diagnostics, progress, log messages. Only the batches
+//!   of an analysis round are limited (at most [`worker::IN_FLIGHT`] waiting):
+//!   the worker then waits for room, holding no lock, and if an edit changes
+//!   the world meanwhile it leaves the rest to the next round. Standard output
+//!   is written directly from the runtime thread.
 //! - **The file watcher** ([`crate::io::watch`]), only when the client
 //!   cannot watch files for us: one notify watcher and a debounce thread.
 //!
@@ -36,14 +39,16 @@
 //! (duplicates). A changed note recomputes its own findings and those of
 //! every contact it touched before or touches after the change (the contacts
 //! it links, and itself when it is one). When a change can move link
-//! resolution (a note appears or goes, names or aliases change), links are
-//! resolved again for the whole vault, and the notes whose links now resolve
-//! differently are treated as changed too, with the vault-wide findings.
+//! resolution (a note appears or goes, names or aliases change), the links
+//! that can match an old or new name are resolved again, and the notes whose
+//! links now resolve differently are treated as changed too, with the
+//! vault-wide findings.
 //! Everything is recomputed only when the vault is read again (at start, when
 //! `kith.toml` says something new, when the platform lost file events) or
 //! when the date changes. Findings are grouped by the file they are placed
 //! in; a file's diagnostics are published only when they differ from the
-//! last ones published, empty when its findings are gone.
+//! last ones published (a hash of them is kept), empty when its findings are
+//! gone.
 //!
 //! Requests answer from the vault directly: completion searches a sorted
 //! list of contact names (rebuilt when names change), code actions compute

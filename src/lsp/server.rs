@@ -297,7 +297,7 @@ impl LanguageServer for Server {
 const PROGRESS_CREATE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Tells the client what the worker found, in order. Runs on the runtime;
-/// the worker never waits for it.
+/// gives back the credit of each limited batch once it is sent.
 async fn publish(
     client: Client,
     mut rx: UnboundedReceiver<Outgoing>,
@@ -315,17 +315,14 @@ async fn publish(
     };
     while let Some(message) = rx.recv().await {
         match message {
-            Outgoing::Diagnostics(batch) => {
+            Outgoing::Diagnostics { batch, credit } => {
                 for p in batch {
                     client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
                 }
-            }
-            Outgoing::Batch(batch) => {
-                for p in batch {
-                    client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+                if credit {
+                    // The worker may send the next one.
+                    let _ = spent.try_recv();
                 }
-                // The worker may send the next one.
-                let _ = spent.try_recv();
             }
             Outgoing::Begin { token, title, message } => {
                 if !flags.progress {

@@ -1,7 +1,7 @@
 //! The analysis worker: one thread that reads the vault, applies changes
 //! from the editor and the disk, runs the rules, and hands diagnostics to
-//! the publisher task. It never runs on the async runtime, and it never waits
-//! for the client: publishing goes through an unbounded channel.
+//! the publisher task. It never runs on the async runtime; it waits for the
+//! publisher only for room for a round's next batch, holding no lock.
 //!
 //! Findings are cached per *source*: a note's own findings, a contact's
 //! findings (which may land in other notes) and the vault-wide findings.
@@ -48,10 +48,12 @@ pub const IN_FLIGHT: usize = 4;
 /// What the worker asks the publisher task to tell the client.
 #[derive(Debug)]
 pub enum Outgoing {
-    Diagnostics(Vec<PublishDiagnosticsParams>),
-    /// Like `Diagnostics`, holding one of [`IN_FLIGHT`] credits: the
-    /// publisher gives it back once the batch is sent.
-    Batch(Vec<PublishDiagnosticsParams>),
+    /// Diagnostics to publish; with `credit`, the batch holds one of
+    /// [`IN_FLIGHT`] credits, given back by the publisher once it is sent.
+    Diagnostics {
+        batch: Vec<PublishDiagnosticsParams>,
+        credit: bool,
+    },
     Begin {
         token: String,
         title: String,
@@ -224,7 +226,7 @@ impl Round {
 pub struct Worker {
     shared: Arc<Shared>,
     out: UnboundedSender<Outgoing>,
-    /// Taken before a [`Outgoing::Batch`] is sent, given back by the publisher.
+    /// Taken before a batch with a credit is sent, given back by the publisher.
     credits: mpsc::SyncSender<()>,
     jobs: mpsc::Sender<Job>,
     caches: HashMap<SpaceKey, Cache>,
@@ -345,11 +347,10 @@ impl Worker {
                 let key = SpaceKey::Loose(uri.clone());
                 if let Some(cache) = self.caches.remove(&key) {
                     if !cache.published.is_empty() {
-                        self.send(Outgoing::Diagnostics(vec![PublishDiagnosticsParams {
-                            uri,
-                            diagnostics: Vec::new(),
-                            version: None,
-                        }]));
+                        self.send(Outgoing::Diagnostics {
+                            credit: false,
+                            batch: vec![PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None }],
+                        });
                     }
                 }
             }
@@ -541,7 +542,7 @@ impl Worker {
         }
         self.config_published = now;
         if !batch.is_empty() {
-            self.send(Outgoing::Diagnostics(batch));
+            self.send(Outgoing::Diagnostics { batch, credit: false });
         }
     }
 
@@ -714,7 +715,7 @@ impl Worker {
             if !params.is_empty() {
                 // Waits, holding no lock, while the publisher has enough to do.
                 let _ = self.credits.send(());
-                let _ = self.out.send(Outgoing::Batch(params));
+                let _ = self.out.send(Outgoing::Diagnostics { batch: params, credit: true });
             }
         }
         if lenses {
