@@ -537,6 +537,50 @@ fn output_file_holds_the_report() {
 }
 
 #[test]
+fn an_unwritable_output_file_exits_2_with_the_reason() {
+    let dir = fixture("small");
+    let file = dir.path().join("no-such-folder/report.json");
+    let run = kith(dir.path(), &["lint", "--format", "json", "--output-file", file.to_str().unwrap()]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("cannot write") && run.stderr.contains("no-such-folder"), "{}", run.stderr);
+}
+
+/// More findings than one batch of the streamed JSON (8,192): still one
+/// valid array, one finding per line, none lost at the seams.
+#[test]
+fn json_of_many_findings_is_one_array() {
+    let links: String = (0..9000).map(|i| format!("[[nowhere {i}]]\n")).collect();
+    let dir = vault(&[("notes/links.md", &links)]);
+    let run = kith(dir.path(), &["lint", "--format", "json", "--exit-zero"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let findings = json(&run.stdout);
+    assert_eq!(findings.as_array().unwrap().len(), 9000);
+    assert_eq!(run.stdout.lines().count(), 9002, "one finding per line between the brackets");
+}
+
+/// `kith lint | head`: the reader going away is not an error worth a message.
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    let links: String = (0..9000).map(|i| format!("[[nowhere {i}]]\n")).collect();
+    let dir = vault(&[("notes/links.md", &links)]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
+        .args(["lint", "--format", "concise"])
+        .current_dir(dir.path())
+        .env("KITH_TODAY", TODAY)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    let output = child.wait_with_output().unwrap();
+    let whole = kith(dir.path(), &["lint", "--format", "concise"]);
+    assert_eq!(output.status.code(), Some(whole.code), "the same exit code as when all is read");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
 fn statistics_count_findings_per_rule() {
     let dir = vault(&[("a.md", UNTHANKED), ("b.md", UNTHANKED), ("c.md", BAD_DATE)]);
     let run = kith(dir.path(), &["lint", "--statistics"]);

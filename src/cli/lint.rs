@@ -72,10 +72,11 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     let today = today_or_local(args.today);
     let (vault, errors) = io::load_vault(&root.root, config);
     let scope = std::fs::canonicalize(&path).ok().and_then(|p| io::walk::relative(&root.root, &p)).unwrap_or_default();
+    let below = format!("{scope}/");
     let findings: Vec<Finding> = analysis::analyze(&vault, today)
         .into_iter()
         .filter(|f| args.hints || f.level >= Level::Info)
-        .filter(|f| scope.is_empty() || *f.path == *scope || f.path.starts_with(&format!("{scope}/")))
+        .filter(|f| scope.is_empty() || *f.path == *scope || f.path.starts_with(&below))
         .collect();
     let report = Report::new(&vault, &findings);
     let color = match args.color {
@@ -86,25 +87,22 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     };
     // Stream the report: a large vault's output is never held in memory.
     let style = Style { color, path_prefix: format::path_prefix(&root.root) };
-    let written = match &args.output_file {
+    match &args.output_file {
         Some(file) => {
-            let target =
-                std::fs::File::create(file).map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, target);
-            emit(&args, &findings, &report, style, &mut out)
-                .and_then(|()| out.flush())
-                .map_err(|e| UsageError(format!("cannot write {}: {e}", file.display())))?;
-            Ok(())
+            let cannot = |e: std::io::Error| UsageError(format!("cannot write {}: {e}", file.display()));
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(file).map_err(cannot)?);
+            emit(&args, &findings, &report, style, &mut out).and_then(|()| out.flush()).map_err(cannot)?;
         }
         None => {
             let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            emit(&args, &findings, &report, style, &mut out).and_then(|()| out.flush())
-        }
-    };
-    // A closed pipe (`kith lint | head`) is not an error worth a message.
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            return Err(UsageError(format!("cannot write the report: {e}")));
+            let written = emit(&args, &findings, &report, style, &mut out).and_then(|()| out.flush());
+            // A closed pipe (`kith lint | head`) is not an error worth a message.
+            match written {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    return Err(UsageError(format!("cannot write the report: {e}")));
+                }
+                _ => {}
+            }
         }
     }
     if !errors.is_empty() {
