@@ -8,7 +8,9 @@
 //!   edits that quick fixes and `kith log` make, and every output format.
 //! - `linear_*`: inputs that once made (or could make) some stage quadratic,
 //!   measured at two sizes: four or eight times the input may cost about as
-//!   many times as much, not its square ([`assert_linear`]).
+//!   many times as much, not its square ([`assert_linear`]). `cargo test`
+//!   weighs the work in bytes allocated and held (the same on every run);
+//!   `<case>::timed` also compares time and runs only by hand (`--ignored`).
 //! - `edits_*`: the snooze and log edits never lose what a note says.
 //! - `mutations_*`: realistic notes and `kith.toml` mutated at random, with
 //!   fixed seeds (a tiny xorshift generator, no extra crates).
@@ -57,6 +59,10 @@ struct CountingAlloc;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
+/// Bytes allocated since the process started: a measure of work that, unlike
+/// time, is the same on every run (see [`assert_linear`]).
+static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
+
 /// Past this much live heap the process stops at once: something grew without
 /// bound, and the shared machine must not swap itself to death.
 const HARD_HEAP_LIMIT: usize = 6 << 30;
@@ -94,6 +100,7 @@ unsafe impl GlobalAlloc for CountingAlloc {
 }
 
 fn track(size: usize) {
+    ALLOCATED.fetch_add(size, Ordering::Relaxed);
     let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
     if live > HARD_HEAP_LIMIT {
         // No allocation here: write a fixed message and stop.
@@ -1314,31 +1321,42 @@ fn pathological_vault_interactions() {
 
 /// One measured quantity of a run of the core: seconds, or bytes.
 struct Metric {
-    name: &'static str,
+    name: String,
     value: f64,
     seconds: bool,
 }
 
-/// Times each stage of the core on one contact note and weighs what the
-/// findings hold; with `outputs`, times Report::new and the output formats
-/// (JSON, human, JUnit) and weighs their output instead.
+/// When a stage started: the clock and the allocation counter.
+struct Start(Instant, usize);
+
+fn start() -> Start {
+    Start(Instant::now(), ALLOCATED.load(Ordering::Relaxed))
+}
+
+/// Weighs each stage of the core on one contact note by the bytes it
+/// allocates (and times it), and weighs what the findings hold; with
+/// `outputs`, weighs Report::new and the output formats (JSON, human, JUnit)
+/// and their output instead.
 fn measure(text: String, outputs: bool) -> Vec<Metric> {
     let config = Config::parse("contacts = [\"people/**\"]\n").expect("config");
     let mut out = Vec::new();
-    let mut time =
-        |name, started: Instant| out.push(Metric { name, value: started.elapsed().as_secs_f64(), seconds: true });
-    let t = Instant::now();
+    let mut time = |name: &str, started: Start| {
+        let allocated = ALLOCATED.load(Ordering::Relaxed) - started.1;
+        out.push(Metric { name: format!("{name} (bytes allocated)"), value: allocated as f64, seconds: false });
+        out.push(Metric { name: name.to_string(), value: started.0.elapsed().as_secs_f64(), seconds: true });
+    };
+    let t = start();
     let note = Note::parse("people/x.md", text, Origin::default(), &config);
     time("parse", t);
     let vault = Vault::from_notes(config, vec![note], Vec::new());
-    let t = Instant::now();
+    let t = start();
     let findings = analyze(&vault, today());
     time("analyze", t);
     if !outputs {
-        let t = Instant::now();
+        let t = start();
         let _ = agenda(&vault, today(), 30);
         time("agenda", t);
-        let t = Instant::now();
+        let t = start();
         let note = vault.by_path("people/x.md").expect("note");
         for f in &findings {
             // What the language server does for every diagnostic.
@@ -1347,23 +1365,23 @@ fn measure(text: String, outputs: bool) -> Vec<Metric> {
         }
         time("UTF-16 positions", t);
         let held: usize = findings.iter().map(|f| f.message.len() + std::mem::size_of_val(&f.identity)).sum();
-        out.push(Metric { name: "bytes held by findings", value: held as f64, seconds: false });
+        out.push(Metric { name: "bytes held by findings".into(), value: held as f64, seconds: false });
         return out;
     }
-    let t = Instant::now();
+    let t = start();
     let report = Report::new(&vault, &findings);
     time("Report::new", t);
     let mut sizes = Vec::new();
     for (name, fmt) in [("json output", Format::Json), ("human output", Format::Human), ("junit output", Format::Junit)]
     {
-        let t = Instant::now();
+        let t = start();
         let mut sink = Vec::new();
         format::write(fmt, &report, Style::default(), &mut sink).expect("format");
         time(name, t);
         sizes.push((name, sink.len()));
     }
     for (name, size) in sizes {
-        out.push(Metric { name, value: size as f64, seconds: false });
+        out.push(Metric { name: name.to_string(), value: size as f64, seconds: false });
     }
     out
 }
@@ -1373,16 +1391,20 @@ fn measure(text: String, outputs: bool) -> Vec<Metric> {
 /// that (plus a little slack for tiny values) is super-linear growth, reported
 /// per stage. Quadratic work grows by `factor²`. A factor of 8 separates the
 /// two even when a linear part dominates the small run.
-fn assert_linear(label: &str, n: usize, factor: usize, make: fn(usize) -> String) {
-    assert_linear_in(label, n, factor, make, false);
+///
+/// Work is weighed in bytes allocated and held, which are the same on every
+/// run; time is compared only with `timed`, in tests run by hand (speed
+/// belongs in benchmarks, not in `cargo test` on a shared machine).
+fn assert_linear(timed: bool, label: &str, n: usize, factor: usize, make: fn(usize) -> String) {
+    assert_linear_in(label, n, factor, make, false, timed);
 }
 
 /// [`assert_linear`] for `Report::new` and the output formats.
-fn assert_linear_output(label: &str, n: usize, factor: usize, make: fn(usize) -> String) {
-    assert_linear_in(label, n, factor, make, true);
+fn assert_linear_output(timed: bool, label: &str, n: usize, factor: usize, make: fn(usize) -> String) {
+    assert_linear_in(label, n, factor, make, true, timed);
 }
 
-fn assert_linear_in(label: &str, n: usize, factor: usize, make: fn(usize) -> String, outputs: bool) {
+fn assert_linear_in(label: &str, n: usize, factor: usize, make: fn(usize) -> String, outputs: bool, timed: bool) {
     let label = label.to_string();
     let failures = guarded(&label.clone(), {
         let label = label.clone();
@@ -1403,6 +1425,9 @@ fn assert_linear_in(label: &str, n: usize, factor: usize, make: fn(usize) -> Str
                 .collect();
             let mut failures = Vec::new();
             for ((a, b), l) in a.iter().zip(&b).zip(&large) {
+                if l.seconds && !timed {
+                    continue;
+                }
                 let small = a.value.max(b.value);
                 if std::env::var_os("KITH_ROBUSTNESS_VERBOSE").is_some() {
                     eprintln!("{label}: {}: {small:.3} -> {:.3}", l.name, l.value);
@@ -1426,17 +1451,32 @@ fn assert_linear_in(label: &str, n: usize, factor: usize, make: fn(usize) -> Str
     assert!(failures.is_empty(), "{label}: super-linear growth\n{}", failures.join("\n"));
 }
 
-/// A linearity test, run in a process of its own: its name, then the check
-/// (`assert_linear` or `assert_linear_output`) and its arguments.
+/// A linearity case, as two tests each run in a process of its own:
+/// `<case>::allocations` weighs work in bytes (the same on every run) and is
+/// part of `cargo test`; `<case>::timed` also compares time and is run by
+/// hand (`cargo test --test robustness -- --ignored`).
 macro_rules! linear {
     ($(#[$doc:meta])* $name:ident: $check:ident($($arg:expr),+ $(,)?)) => {
         $(#[$doc])*
-        #[test]
-        fn $name() {
-            if in_own_process() {
-                return;
+        mod $name {
+            use super::*;
+
+            #[test]
+            fn allocations() {
+                if in_own_process() {
+                    return;
+                }
+                $check(false, $($arg),+);
             }
-            $check($($arg),+);
+
+            #[test]
+            #[ignore = "timed: run by hand with `cargo test --test robustness -- --ignored`"]
+            fn timed() {
+                if in_own_process() {
+                    return;
+                }
+                $check(true, $($arg),+);
+            }
         }
     };
 }
