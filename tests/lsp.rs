@@ -225,9 +225,48 @@ async fn a_change_republishes_the_files_it_affects() {
     let jana = client.diagnostics_with("people/jana.md", "duplicate-contact").await;
     assert_eq!(jana[0]["range"]["start"], pos(JANA, "Jana,", 0));
     client.diagnostics_with("people/max.md", "duplicate-contact").await;
+    // A line added above the name moves the duplicate's diagnostic with it.
+    let moved = twin.replacen("---\n", "---\norg: Beta AG\n", 1);
+    client.replace("people/max.md", 4, &moved).await;
+    let at_alias = pos(&moved, "Jana]", 0);
+    client
+        .diagnostics_where("people/max.md", |d| {
+            d.iter().any(|x| x["code"] == "duplicate-contact" && x["range"]["start"] == at_alias)
+        })
+        .await;
     // Undoing it clears both.
-    client.replace("people/max.md", 4, &aliased).await;
+    client.replace("people/max.md", 5, &aliased).await;
     client.diagnostics_without("people/jana.md", "duplicate-contact").await;
+    client.diagnostics_without("people/max.md", "duplicate-contact").await;
+}
+
+/// Completion lists contacts by the names they have now, however a name changed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_follows_renames() {
+    let client = start().await;
+    client.diagnostics_with("people/jana.md", "missing-thanks").await;
+    let text = "- #met [[Ma".to_string();
+    client.open("notes/a.md", &text).await;
+    let complete = || client.request("textDocument/completion", at(&client, "notes/a.md", pos(&text, "Ma", 2)));
+    assert!(labels(&complete().await).contains(&"Max Mustermann".to_string()));
+    client.open("people/max.md", MAX).await;
+    // Only the case changes: the folded name stays, the label does not.
+    client.replace("people/max.md", 2, &MAX.replace("name: Max Mustermann", "name: max mustermann")).await;
+    let names = labels(&complete().await);
+    assert!(
+        names.contains(&"max mustermann".to_string()) && !names.contains(&"Max Mustermann".to_string()),
+        "{names:?}"
+    );
+    // A new name and an alias.
+    let renamed = MAX.replace("name: Max Mustermann", "name: Maximilian Muster\naliases: [Mad Max]");
+    client.replace("people/max.md", 3, &renamed).await;
+    let names = labels(&complete().await);
+    assert!(names.contains(&"Maximilian Muster".to_string()) && names.contains(&"Mad Max".to_string()), "{names:?}");
+    assert!(!names.iter().any(|n| n.eq_ignore_ascii_case("max mustermann")), "{names:?}");
+    // No longer a contact: gone from the list.
+    client.replace("people/max.md", 4, &renamed.replace("type: contact\n", "")).await;
+    let names = labels(&complete().await);
+    assert!(!names.iter().any(|n| n.starts_with("Ma")), "{names:?}");
 }
 
 /// Whatever the edits, the incremental results are those of a fresh start

@@ -1348,7 +1348,7 @@ fn measure(text: String, outputs: bool) -> Vec<Metric> {
     let t = start();
     let note = Note::parse("people/x.md", text, Origin::default(), &config);
     time("parse", t);
-    let vault = Vault::from_notes(config, vec![note], Vec::new());
+    let vault = Vault::from_notes(config, vec![Box::new(note)], Vec::new());
     let t = start();
     let findings = analyze(&vault, today());
     time("analyze", t);

@@ -37,15 +37,40 @@ pub fn contact_findings(vault: &Vault, id: NoteId, today: Date) -> Vec<Finding> 
     settle(vault, out)
 }
 
-/// Findings that need the whole vault at once.
+/// Findings about names that two or more contacts claim, all of them.
 pub fn vault_findings(vault: &Vault) -> Vec<Finding> {
+    name_groups(vault).into_iter().flat_map(|(_, found)| found).collect()
+}
+
+/// Findings about names that two or more contacts claim, one group per
+/// folded name (the names without findings are left out).
+pub fn name_groups(vault: &Vault) -> Vec<(String, Vec<Finding>)> {
+    vault
+        .duplicate_names()
+        .into_iter()
+        .map(|(name, ids)| {
+            let found = group_findings(vault, &name, &ids);
+            (name, found)
+        })
+        .filter(|(_, found)| !found.is_empty())
+        .collect()
+}
+
+/// Findings about one folded name: none unless two or more contacts claim it.
+/// Costs the name's group, not the vault.
+pub fn name_findings(vault: &Vault, folded: &str) -> Vec<Finding> {
+    let ids = vault.claimants(folded);
+    if ids.len() < 2 { Vec::new() } else { group_findings(vault, folded, &ids) }
+}
+
+fn group_findings(vault: &Vault, name: &str, ids: &[NoteId]) -> Vec<Finding> {
     let mut out = Vec::new();
     for rule in Rule::ALL {
         if vault.config.level(rule).is_none() {
             continue;
         }
-        if let Check::Vault(check) = rule.info().check {
-            check(vault, &mut out);
+        if let Check::Name(check) = rule.info().check {
+            check(vault, name, ids, &mut out);
         }
     }
     settle(vault, out)

@@ -79,6 +79,24 @@ struct NoteNames {
 }
 
 impl NoteNames {
+    /// A contact's own name (`name`, else the file name).
+    fn own(&self) -> &str {
+        self.name.as_deref().unwrap_or(self.stem.as_str())
+    }
+
+    /// The names a contact claims: its own and its aliases, each once.
+    fn claims(&self) -> Vec<&str> {
+        let mut mine: Vec<&str> =
+            std::iter::once(self.own()).chain(self.aliases.iter().map(CompactString::as_str)).collect();
+        mine.sort_unstable();
+        mine.dedup();
+        mine
+    }
+
+    fn claims_name(&self, folded: &str) -> bool {
+        self.own() == folded || self.aliases.iter().any(|a| a == folded)
+    }
+
     fn of(note: &Note) -> NoteNames {
         NoteNames {
             path: fold(names::without_extension(&note.path)).into(),
@@ -100,7 +118,8 @@ impl NoteNames {
 #[derive(Debug, Default, Clone)]
 pub struct Vault {
     pub config: Config,
-    notes: Vec<Option<Note>>,
+    /// Boxed: the arrays of notes moved around while loading stay small.
+    notes: Vec<Option<Box<Note>>>,
     names_of: Vec<NoteNames>,
     /// Per note, per link: what it resolves to.
     resolved: Vec<Vec<Option<Target>>>,
@@ -143,17 +162,18 @@ impl Vault {
 
     /// Builds a vault from files, parsing them on all cores.
     pub fn build(config: Config, files: Vec<SourceFile>, other_files: Vec<String>) -> Vault {
-        let notes: Vec<Note> = files.into_par_iter().map(|f| Note::parse(&f.path, f.text, f.origin, &config)).collect();
+        let notes: Vec<Box<Note>> =
+            files.into_par_iter().map(|f| Box::new(Note::parse(&f.path, f.text, f.origin, &config))).collect();
         Vault::from_notes(config, notes, other_files)
     }
 
     /// Builds a vault from notes parsed (with the same config) elsewhere.
-    pub fn from_notes(config: Config, notes: Vec<Note>, other_files: Vec<String>) -> Vault {
+    pub fn from_notes(config: Config, notes: Vec<Box<Note>>, other_files: Vec<String>) -> Vault {
         let mut vault = Vault::new(config);
         for path in other_files {
             vault.add_file(&path);
         }
-        // `Option<Note>` is as large as `Note`: this reuses the allocation.
+        // `Option<Box<Note>>` is as large as `Box<Note>`: this reuses the allocation.
         vault.notes = notes.into_iter().map(Some).collect();
         let count = vault.notes.len();
         vault.names_of = vec![NoteNames::default(); count];
@@ -162,7 +182,7 @@ impl Vault {
         vault.by_path.reserve(count);
         // Folding names is the costly part: on all cores, then indexed in order.
         let names: Vec<NoteNames> =
-            vault.notes.par_iter().map(|n| n.as_ref().map(NoteNames::of).unwrap_or_default()).collect();
+            vault.notes.par_iter().map(|n| n.as_deref().map(NoteNames::of).unwrap_or_default()).collect();
         for (id, names) in names.into_iter().enumerate() {
             let Some(path) = vault.notes[id].as_ref().map(|n| n.path.clone()) else { continue };
             vault.by_path.insert(path, id as NoteId);
@@ -173,7 +193,7 @@ impl Vault {
     }
 
     pub fn note(&self, id: NoteId) -> Option<&Note> {
-        self.notes.get(id as usize).and_then(Option::as_ref)
+        self.notes.get(id as usize).and_then(|n| n.as_deref())
     }
 
     pub fn id(&self, path: &str) -> Option<NoteId> {
@@ -186,7 +206,7 @@ impl Vault {
 
     /// Every note, in no particular order.
     pub fn notes(&self) -> impl Iterator<Item = (NoteId, &Note)> {
-        self.notes.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (i as NoteId, n)))
+        self.notes.iter().enumerate().filter_map(|(i, n)| n.as_deref().map(|n| (i as NoteId, n)))
     }
 
     /// Every contact note.
@@ -243,11 +263,11 @@ impl Vault {
                 let new_names = NoteNames::of(&note);
                 if new_names != self.names_of[id as usize] {
                     self.unindex(id);
-                    self.notes[id as usize] = Some(note);
+                    self.notes[id as usize] = Some(Box::new(note));
                     self.index_names(id);
                     self.stale_links = true;
                 } else {
-                    self.notes[id as usize] = Some(note);
+                    self.notes[id as usize] = Some(Box::new(note));
                 }
                 if self.stale_links {
                     self.changed_notes.push(id);
@@ -285,12 +305,28 @@ impl Vault {
     /// looked up again (and the links of notes that changed), unless so much
     /// changed that resolving everything is simpler.
     pub fn refresh(&mut self) {
+        self.refresh_as(false);
+    }
+
+    /// [`Vault::refresh`], returning the notes whose links were resolved
+    /// again with what those links resolved to before: every note's when
+    /// everything was resolved again. Links of other notes did not move.
+    pub fn refresh_tracked(&mut self) -> Vec<(NoteId, Vec<Option<Target>>)> {
+        self.refresh_as(true)
+    }
+
+    fn refresh_as(&mut self, track: bool) -> Vec<(NoteId, Vec<Option<Target>>)> {
         if !self.stale_links {
-            return;
+            return Vec::new();
         }
         if self.changed_keys.len() + self.changed_notes.len() > INCREMENTAL_LIMIT {
+            let before = if track {
+                self.notes().map(|(id, _)| (id, self.resolved[id as usize].clone())).collect()
+            } else {
+                Vec::new()
+            };
             self.resolve_all();
-            return;
+            return before;
         }
         let keys = std::mem::take(&mut self.changed_keys);
         let mut again: Vec<NoteId> = self
@@ -303,10 +339,15 @@ impl Vault {
         again.append(&mut self.changed_notes);
         again.sort_unstable();
         again.dedup();
+        let mut before = Vec::new();
         for id in again {
+            if track {
+                before.push((id, self.resolved[id as usize].clone()));
+            }
             self.resolve_note(id);
         }
         self.stale_links = false;
+        before
     }
 
     /// Whether [`Vault::refresh`] has work to do.
@@ -318,11 +359,11 @@ impl Vault {
         let path = note.path.clone();
         let id = match self.free.pop() {
             Some(id) => {
-                self.notes[id as usize] = Some(note);
+                self.notes[id as usize] = Some(Box::new(note));
                 id
             }
             None => {
-                self.notes.push(Some(note));
+                self.notes.push(Some(Box::new(note)));
                 self.names_of.push(NoteNames::default());
                 self.resolved.push(Vec::new());
                 self.link_keys.push(Vec::new());
@@ -385,7 +426,7 @@ impl Vault {
     /// folded as links are compared; aliases that fold to nothing are left out.
     pub fn folded_names(&self, id: NoteId) -> (&str, &[CompactString]) {
         match self.names_of.get(id as usize) {
-            Some(names) => (names.name.as_deref().unwrap_or(&names.stem), &names.aliases),
+            Some(names) => (names.own(), &names.aliases),
             None => ("", &[]),
         }
     }
@@ -638,16 +679,44 @@ impl Vault {
             if !names.contact || self.notes[id].is_none() {
                 continue;
             }
-            let own = names.name.as_deref().unwrap_or(names.stem.as_str());
-            let mut mine: Vec<&str> =
-                std::iter::once(own).chain(names.aliases.iter().map(CompactString::as_str)).collect();
-            mine.sort();
-            mine.dedup();
-            for name in mine {
+            for name in names.claims() {
                 claims.entry(name).or_default().push(id as NoteId);
             }
         }
         claims.into_iter().filter(|(_, ids)| ids.len() > 1).map(|(k, v)| (k.to_string(), v)).collect()
+    }
+
+    /// The contacts that claim a folded name as their own or as an alias,
+    /// in id order: what [`Vault::duplicate_names`] holds for that name,
+    /// found through the index instead of the whole vault.
+    pub fn claimants(&self, folded: &str) -> Vec<NoteId> {
+        let index = &self.index;
+        let mut out: Vec<NoteId> = [&index.names, &index.stems, &index.aliases]
+            .into_iter()
+            .flat_map(|map| map.get(folded).into_iter().flatten().copied())
+            .filter(|&id| {
+                let names = &self.names_of[id as usize];
+                names.contact && self.note(id).is_some() && names.claims_name(folded)
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// Every folded key a note answers to (path, file name, name, aliases):
+    /// the names whose [`Vault::claimants`] a change of the note can change.
+    pub fn name_keys(&self, id: NoteId) -> Vec<CompactString> {
+        let Some(names) = self.names_of.get(id as usize) else { return Vec::new() };
+        let mut keys: Vec<CompactString> = [Some(&names.path), Some(&names.stem), names.name.as_ref()]
+            .into_iter()
+            .flatten()
+            .chain(&names.aliases)
+            .cloned()
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys
     }
 
     /// Contacts whose name or alias is `name` (folded).
@@ -771,7 +840,16 @@ mod tests {
                 }
                 // Sometimes several changes come before links are resolved.
                 if rng.below(3) > 0 {
-                    vault.refresh();
+                    // What refresh says it re-resolved is all that moved.
+                    let before: Map<NoteId, Vec<Option<Target>>> =
+                        vault.notes().map(|(id, _)| (id, vault.resolved_links(id).to_vec())).collect();
+                    let moved: Map<NoteId, Vec<Option<Target>>> = vault.refresh_tracked().into_iter().collect();
+                    for (id, old) in &before {
+                        match moved.get(id) {
+                            Some(said) => assert_eq!(said, old, "seed {seed}, step {step}"),
+                            None => assert_eq!(vault.resolved_links(*id), old, "seed {seed}, step {step}"),
+                        }
+                    }
                     let fresh = Vault::build(
                         Config::default(),
                         files
@@ -781,6 +859,25 @@ mod tests {
                         others.iter().cloned().collect(),
                     );
                     assert_eq!(links_by_path(&vault), links_by_path(&fresh), "seed {seed}, step {step}");
+                    // Each name's group, found through the index, is what the
+                    // whole-vault scan finds for it.
+                    let paths = |v: &Vault, ids: &[NoteId]| -> Vec<String> {
+                        let mut p: Vec<String> =
+                            ids.iter().filter_map(|&i| v.note(i)).map(|n| n.path.to_string()).collect();
+                        p.sort();
+                        p
+                    };
+                    let whole: Map<String, Vec<String>> =
+                        fresh.duplicate_names().into_iter().map(|(k, ids)| (k, paths(&fresh, &ids))).collect();
+                    let keys = NAMES.iter().chain(&TARGETS).chain(&PATHS).map(|k| fold(names::file_stem(k)));
+                    for key in keys.chain(whole.keys().cloned()) {
+                        let group = paths(&vault, &vault.claimants(&key));
+                        let want = whole.get(&key).cloned().unwrap_or_default();
+                        assert_eq!(group.len() > 1, !want.is_empty(), "seed {seed}, step {step}, {key}");
+                        if group.len() > 1 {
+                            assert_eq!(group, want, "seed {seed}, step {step}, {key}");
+                        }
+                    }
                 }
             }
         }

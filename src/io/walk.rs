@@ -195,7 +195,7 @@ pub fn load_vault(root: &Path, config: Config) -> (Vault, Vec<String>) {
     let max = config.max_file_size;
     let (tx, rx) = std::sync::mpsc::channel::<(usize, Found)>();
     let (mut others, mut errors) = (Vec::new(), Vec::new());
-    let read: Vec<(usize, Result<Note, String>)> = std::thread::scope(|scope| {
+    let read: Vec<(usize, Result<Box<Note>, String>)> = std::thread::scope(|scope| {
         let walker = scope.spawn(|| {
             let (mut others, mut errors, mut index) = (Vec::new(), Vec::new(), 0);
             walk_each(root, &config, |item| match item {
@@ -215,8 +215,8 @@ pub fn load_vault(root: &Path, config: Config) -> (Vault, Vec<String>) {
             .par_bridge()
             .map(|(index, found)| {
                 let note = match read_note(&found.abs, max) {
-                    Ok(ReadNote::Text(text, origin)) => Ok(Note::parse(&found.rel, text, origin, &config)),
-                    Ok(ReadNote::TooLarge(size)) => Ok(Note::skipped(&found.rel, size, max)),
+                    Ok(ReadNote::Text(text, origin)) => Ok(Box::new(Note::parse(&found.rel, text, origin, &config))),
+                    Ok(ReadNote::TooLarge(size)) => Ok(Box::new(Note::skipped(&found.rel, size, max))),
                     Err(e) => Err(format!("{}: {e}", found.rel)),
                 };
                 (index, note)
@@ -227,7 +227,7 @@ pub fn load_vault(root: &Path, config: Config) -> (Vault, Vec<String>) {
         read
     });
     // Back into walk order: each note moved once, into its slot.
-    let mut slots: Vec<Option<Result<Note, String>>> = std::iter::repeat_with(|| None).take(read.len()).collect();
+    let mut slots: Vec<Option<Result<Box<Note>, String>>> = std::iter::repeat_with(|| None).take(read.len()).collect();
     for (index, r) in read {
         slots[index] = Some(r);
     }

@@ -35,14 +35,17 @@
 //! # Incremental analysis
 //!
 //! Findings are cached per source: each note's own findings, each contact's
-//! findings (which may be placed in other notes), and the vault-wide ones
-//! (duplicates). A changed note recomputes its own findings and those of
-//! every contact it touched before or touches after the change (the contacts
-//! it links, and itself when it is one). When a change can move link
-//! resolution (a note appears or goes, names or aliases change), the links
-//! that can match an old or new name are resolved again, and the notes whose
-//! links now resolve differently are treated as changed too, with the
-//! vault-wide findings.
+//! findings (which may be placed in other notes), and each name two or more
+//! contacts share (duplicates). A changed note recomputes its own findings,
+//! those of every contact it touched before or touches after the change (the
+//! contacts it links, and itself when it is one), and, for a contact or a
+//! note whose names changed, the duplicate check of each name it answered to
+//! before or answers to now: a group of contacts, never the vault. When a
+//! change can move link resolution (a note appears or goes, names or aliases
+//! change), the links that can match an old or new name are resolved again,
+//! and the notes whose links now resolve differently are treated as changed
+//! too. The sorted list of contact names (completion, workspace symbols) is
+//! patched for the renamed notes.
 //! Everything is recomputed only when the vault is read again (at start, when
 //! `kith.toml` says something new, when the platform lost file events) or
 //! when the date changes. Findings are grouped by the file they are placed

@@ -16,6 +16,7 @@ use crate::engine::note::{Note, Origin};
 use crate::engine::text::{Encoding, LineCol, LineIndex};
 use crate::engine::vault::{NoteId, Target, Vault};
 use crate::io::walk;
+use compact_str::CompactString;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -135,20 +136,21 @@ pub struct Dirty {
     pub notes: BTreeSet<String>,
     /// Contacts whose findings to recompute, by path.
     pub contacts: BTreeSet<String>,
-    /// The vault-wide findings (names changed).
-    pub vault: bool,
+    /// Folded names whose duplicate check to redo: every name a changed
+    /// contact (or a note whose names changed) answered to before or does now.
+    pub names: BTreeSet<CompactString>,
     /// Everything: the vault was read again, or the date changed.
     pub full: bool,
 }
 
 impl Dirty {
     pub fn is_empty(&self) -> bool {
-        !self.full && !self.vault && self.notes.is_empty() && self.contacts.is_empty()
+        !self.full && self.names.is_empty() && self.notes.is_empty() && self.contacts.is_empty()
     }
 }
 
 /// A name a contact answers to, for completion and workspace symbols.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactName {
     pub folded: String,
     pub label: String,
@@ -169,7 +171,12 @@ pub struct Space {
     removed: HashSet<NoteId>,
     /// Notes that became or stopped being contacts since links were last resolved.
     turned: HashSet<NoteId>,
+    /// Notes whose entries in `names` may be out of date.
+    renamed: HashSet<NoteId>,
 }
+
+/// More renamed notes than this: rebuild the list of names instead of patching it.
+const RENAMES_PATCHED: usize = 512;
 
 impl Space {
     pub fn new(config: Config) -> Space {
@@ -201,11 +208,21 @@ impl Space {
     pub fn upsert(&mut self, note: Note) {
         let path = note.path.clone();
         let before = self.touched(&path);
+        let old = self.vault.id(&path).map(|id| (self.vault.name_keys(id), self.contact_names(id)));
         let was_contact = self.vault.by_path(&path).map(|n| n.is_contact);
         let is_contact = note.is_contact;
         let id = self.vault.upsert_note(note);
         if was_contact.is_some_and(|was| was != is_contact) {
             self.turned.insert(id);
+        }
+        let (old_keys, old_names) = old.unwrap_or_default();
+        let keys = self.vault.name_keys(id);
+        if old_names != self.contact_names(id) {
+            self.renamed.insert(id);
+        }
+        // A contact's duplicate findings stand in its text, which changed.
+        if is_contact || was_contact == Some(true) || old_keys != keys {
+            self.dirty.names.extend(old_keys.into_iter().chain(keys));
         }
         let after = self.touched(&path);
         self.dirty.contacts.extend(before.into_iter().chain(after));
@@ -219,12 +236,7 @@ impl Space {
 
     /// Removes a note, or the notes below a folder that is gone.
     pub fn remove(&mut self, path: &str) {
-        let before = self.touched(path);
-        let id = self.vault.id(path);
-        if self.vault.remove(path) {
-            self.removed.extend(id);
-            self.dirty.contacts.extend(before);
-            self.dirty.notes.insert(path.to_string());
+        if self.remove_note(path) {
             return;
         }
         self.vault.remove_file(path);
@@ -236,25 +248,35 @@ impl Space {
         let gone: Vec<String> =
             self.vault.notes().filter(|(_, n)| n.path.starts_with(&prefix)).map(|(_, n)| n.path.to_string()).collect();
         for path in gone {
-            let before = self.touched(&path);
-            self.removed.extend(self.vault.id(&path));
-            self.vault.remove(&path);
-            self.dirty.contacts.extend(before);
-            self.dirty.notes.insert(path);
+            self.remove_note(&path);
         }
+    }
+
+    /// Removes one note and marks what it touched; whether it was there.
+    fn remove_note(&mut self, path: &str) -> bool {
+        let Some(id) = self.vault.id(path) else { return false };
+        let before = self.touched(path);
+        let keys = self.vault.name_keys(id);
+        self.vault.remove(path);
+        self.removed.insert(id);
+        self.renamed.insert(id);
+        self.dirty.names.extend(keys);
+        self.dirty.contacts.extend(before);
+        self.dirty.notes.insert(path.to_string());
+        true
     }
 
     /// Resolves links again when a change can have moved them (a note came
     /// or went, names changed), and marks what the move touched: every note
-    /// whose links now resolve differently, the contacts those links pointed
-    /// at before and point at now, and the vault-wide findings.
+    /// whose links now resolve differently, and the contacts those links
+    /// pointed at before and point at now. Patches `names` first.
     pub fn settle(&mut self) {
+        self.update_names();
         if !self.vault.needs_refresh() {
             return;
         }
-        let before: Vec<(NoteId, Vec<Option<Target>>)> =
-            self.vault.notes().map(|(id, _)| (id, self.vault.resolved_links(id).to_vec())).collect();
-        self.vault.refresh();
+        // Only the notes whose links were looked up again can have moved.
+        let before = self.vault.refresh_tracked();
         let removed = std::mem::take(&mut self.removed);
         let turned = std::mem::take(&mut self.turned);
         // A link to a note that went (its id perhaps reused) or changed its
@@ -275,36 +297,66 @@ impl Space {
                 }
             }
         }
-        self.dirty.vault = true;
-        self.index_names();
+    }
+
+    /// The entries of `names` for one note: its aliases and its own name,
+    /// when it is a contact.
+    fn contact_names(&self, id: NoteId) -> Vec<ContactName> {
+        let Some(note) = self.vault.note(id).filter(|n| n.is_contact) else { return Vec::new() };
+        // Folded once, when the note was indexed.
+        let (folded_name, folded_aliases) = self.vault.folded_names(id);
+        let written = note.front.aliases.iter().filter(|a| !a.value.trim().is_empty());
+        let mut out: Vec<ContactName> = written
+            .zip(folded_aliases)
+            .filter(|(_, folded)| *folded != folded_name)
+            .map(|(alias, folded)| ContactName {
+                folded: folded.to_string(),
+                label: alias.value.trim().to_string(),
+                id,
+                alias: true,
+            })
+            .collect();
+        out.push(ContactName {
+            folded: folded_name.to_string(),
+            label: note.display_name().to_string(),
+            id,
+            alias: false,
+        });
+        out
     }
 
     /// Rebuilds the sorted list of contact names.
     pub fn index_names(&mut self) {
-        let mut names = Vec::new();
-        for (id, note) in self.vault.contacts() {
-            // Folded once, when the note was indexed.
-            let (folded_name, folded_aliases) = self.vault.folded_names(id);
-            let written = note.front.aliases.iter().filter(|a| !a.value.trim().is_empty());
-            for (alias, folded) in written.zip(folded_aliases) {
-                if folded != folded_name {
-                    names.push(ContactName {
-                        folded: folded.to_string(),
-                        label: alias.value.trim().to_string(),
-                        id,
-                        alias: true,
-                    });
-                }
-            }
-            names.push(ContactName {
-                folded: folded_name.to_string(),
-                label: note.display_name().to_string(),
-                id,
-                alias: false,
-            });
-        }
-        names.par_sort_unstable_by(|a, b| (a.folded.as_str(), a.alias, a.id).cmp(&(b.folded.as_str(), b.alias, b.id)));
+        self.renamed.clear();
+        let ids: Vec<NoteId> = self.vault.contacts().map(|(id, _)| id).collect();
+        let mut names: Vec<ContactName> = ids.iter().flat_map(|&id| self.contact_names(id)).collect();
+        names.par_sort_unstable_by(|a, b| a.order().cmp(&b.order()));
         self.names = names;
+    }
+
+    /// Brings `names` up to date for the notes renamed since: their old
+    /// entries out, their new ones in at their places.
+    fn update_names(&mut self) {
+        if self.renamed.len() > RENAMES_PATCHED {
+            self.index_names();
+            return;
+        }
+        if self.renamed.is_empty() {
+            return;
+        }
+        let renamed = std::mem::take(&mut self.renamed);
+        self.names.retain(|n| !renamed.contains(&n.id));
+        for name in renamed.iter().flat_map(|&id| self.contact_names(id)).collect::<Vec<_>>() {
+            let at = self.names.partition_point(|n| n.order() < name.order());
+            self.names.insert(at, name);
+        }
+    }
+}
+
+impl ContactName {
+    /// The order of [`Space::names`]: by folded name, own names first.
+    fn order(&self) -> (&str, bool, NoteId) {
+        (self.folded.as_str(), self.alias, self.id)
     }
 }
 

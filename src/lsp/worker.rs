@@ -4,7 +4,8 @@
 //! publisher only for room for a round's next batch, holding no lock.
 //!
 //! Findings are cached per *source*: a note's own findings, a contact's
-//! findings (which may land in other notes) and the vault-wide findings.
+//! findings (which may land in other notes) and each shared name's
+//! duplicate findings.
 //! A change recomputes only the sources it can touch (see [`Space::upsert`]),
 //! and only files whose diagnostics differ from what was last published are
 //! published again.
@@ -20,6 +21,7 @@ use crate::engine::text::LineIndex;
 use crate::engine::vault::{NoteId, Vault};
 use crate::io::walk::{self, ReadNote};
 use crate::io::watch::{self, VaultWatcher};
+use compact_str::CompactString;
 use rayon::prelude::*;
 use smallvec::SmallVec;
 use std::collections::{BTreeSet, HashMap};
@@ -78,14 +80,15 @@ pub enum Outgoing {
 enum Source {
     Note(Arc<str>),
     Contact(Arc<str>),
-    Vault,
+    /// The contacts that share a folded name.
+    Name(CompactString),
 }
 
 /// The findings of one space by source, and what was published per path.
 #[derive(Debug, Default)]
 struct Cache {
     /// Each source's findings, sorted by path: a path's findings are found
-    /// by binary search (the vault-wide source has findings in thousands).
+    /// by binary search (a contact's source may have findings in thousands).
     by_source: HashMap<Source, Vec<Finding>>,
     /// Path → the sources with findings placed in it (almost always one or two).
     placed: HashMap<Arc<str>, SmallVec<[Source; 2]>>,
@@ -187,7 +190,7 @@ fn analyse_everything(vault: &Vault, today: crate::engine::Date) -> Vec<(Source,
             out
         })
         .collect();
-    all.push((Source::Vault, analysis::vault_findings(vault)));
+    all.extend(analysis::name_groups(vault).into_iter().map(|(name, found)| (Source::Name(name.into()), found)));
     all
 }
 
@@ -685,9 +688,13 @@ impl Worker {
                 // may have moved: its findings elsewhere point there.
                 (Source::Contact(Arc::from(path.as_str())), found, dirty.notes.contains(*path))
             }));
-            if dirty.vault {
-                found.push((Source::Vault, analysis::vault_findings(vault), false));
-            }
+            // Each costs its group of contacts, not the vault.
+            found.extend(
+                dirty
+                    .names
+                    .iter()
+                    .map(|name| (Source::Name(name.clone()), analysis::name_findings(vault, name), false)),
+            );
             for (source, findings, every) in found {
                 cache.set(source, findings, every, &mut affected);
             }

@@ -1,7 +1,7 @@
 use super::{Check, Rule, RuleInfo};
 use crate::engine::finding::{ContactRef, Finding, Level, identity};
 use crate::engine::names::fold;
-use crate::engine::vault::Vault;
+use crate::engine::vault::{NoteId, Vault};
 use std::sync::Arc;
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -9,7 +9,7 @@ pub const RULE: RuleInfo = RuleInfo {
     level: Level::Warning,
     summary: "Two contacts share a name or alias.",
     relationship: false,
-    check: Check::Vault(check),
+    check: Check::Name(check),
     doc: r#"## What it does
 Reports two or more contacts that share a name or an alias (compared after
 Unicode normalisation, ignoring case) — in each note involved, on the
@@ -29,50 +29,49 @@ and keep the shared one out of `aliases`.
 "#,
 };
 
-fn check(vault: &Vault, out: &mut Vec<Finding>) {
-    for (name, ids) in vault.duplicate_names() {
-        let mut paths: Vec<&str> = ids.iter().filter_map(|&id| vault.note(id).map(|n| &*n.path)).collect();
-        paths.sort();
-        let winner = match vault.resolve(&name) {
-            Some(crate::engine::vault::Target::Note(id)) => vault.note(id).map_or(paths[0], |n| &*n.path),
-            _ => paths[0],
+fn check(vault: &Vault, name: &str, ids: &[NoteId], out: &mut Vec<Finding>) {
+    let mut paths: Vec<&str> = ids.iter().filter_map(|&id| vault.note(id).map(|n| &*n.path)).collect();
+    paths.sort();
+    let Some(&first) = paths.first() else { return };
+    let winner = match vault.resolve(name) {
+        Some(crate::engine::vault::Target::Note(id)) => vault.note(id).map_or(first, |n| &*n.path),
+        _ => first,
+    };
+    for &id in ids {
+        let Some(note) = vault.note(id) else { continue };
+        let range = match &note.front.name {
+            Some(n) if fold(&n.value) == name => n.range.clone(),
+            _ => match note.front.aliases.iter().find(|a| fold(&a.value) == name) {
+                Some(alias) => alias.range.clone(),
+                None => note.first_line(),
+            },
         };
-        for &id in &ids {
-            let Some(note) = vault.note(id) else { continue };
-            let range = match &note.front.name {
-                Some(n) if fold(&n.value) == name => n.range.clone(),
-                _ => match note.front.aliases.iter().find(|a| fold(&a.value) == name) {
-                    Some(alias) => alias.range.clone(),
-                    None => note.first_line(),
-                },
-            };
-            // Name a few others, not all: a common alias may be shared by hundreds.
-            // Only the first few are looked at, so that a large group costs
-            // linear time, not quadratic.
-            let count = paths.len() - 1;
-            let shown: Vec<&str> = paths.iter().copied().filter(|p| **p != *note.path).take(3).collect();
-            let others = match count {
-                0..=3 => shown.join(", "),
-                n => format!("{} and {} more", shown[..2].join(", "), n - 2),
-            };
-            let shown = note.slice(range.clone()).trim().trim_matches(['"', '\'']).to_string();
-            let shown =
-                if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
-            let message = format!(
-                "“{shown}” also names {} — links to [[{shown}]] go to {}; give each person a distinct name, or merge the notes",
-                others, winner
-            );
-            out.push(Finding {
-                rule: Rule::DuplicateContact,
-                level: Rule::DuplicateContact.default_level(),
-                path: note.path.clone(),
-                range,
-                message,
-                contact: Some(Arc::new(ContactRef { name: note.display_name().to_string(), path: note.path.clone() })),
-                due: None,
-                identity: identity(&[&note.path, &name]),
-                suggestion: None,
-            });
-        }
+        // Name a few others, not all: a common alias may be shared by hundreds.
+        // Only the first few are looked at, so that a large group costs
+        // linear time, not quadratic.
+        let count = paths.len() - 1;
+        let shown: Vec<&str> = paths.iter().copied().filter(|p| **p != *note.path).take(3).collect();
+        let others = match count {
+            0..=3 => shown.join(", "),
+            n => format!("{} and {} more", shown[..2].join(", "), n - 2),
+        };
+        let shown = note.slice(range.clone()).trim().trim_matches(['"', '\'']).to_string();
+        let shown =
+            if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
+        let message = format!(
+            "“{shown}” also names {} — links to [[{shown}]] go to {}; give each person a distinct name, or merge the notes",
+            others, winner
+        );
+        out.push(Finding {
+            rule: Rule::DuplicateContact,
+            level: Rule::DuplicateContact.default_level(),
+            path: note.path.clone(),
+            range,
+            message,
+            contact: Some(Arc::new(ContactRef { name: note.display_name().to_string(), path: note.path.clone() })),
+            due: None,
+            identity: identity(&[&note.path, name]),
+            suggestion: None,
+        });
     }
 }

@@ -58,8 +58,9 @@ pub enum Check {
     Contact(fn(&ContactCtx, &mut Vec<Finding>)),
     /// Once per note, placed in that note.
     Note(fn(&NoteCtx, &mut Vec<Finding>)),
-    /// Once per vault.
-    Vault(fn(&Vault, &mut Vec<Finding>)),
+    /// Once per name that two or more contacts claim (folded), with those
+    /// contacts: a change re-checks only the names it touched.
+    Name(fn(&Vault, &str, &[NoteId], &mut Vec<Finding>)),
 }
 
 pub struct RuleInfo {
