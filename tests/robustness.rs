@@ -402,10 +402,10 @@ fn check_note(note: &Note) {
         assert_range(text, &item.full, &what);
         assert_range(text, &item.text, &what);
         assert_range(text, &item.first_line, &what);
-        for range in item.checkbox.iter().chain(item.date.as_ref().map(|(_, r)| r)) {
+        for range in item.checkbox().iter().chain(item.date.as_ref().map(|(_, r)| r)) {
             assert_range(text, range, &what);
         }
-        for tag in &item.kinds {
+        for tag in note.kinds(item) {
             assert_range(text, &tag.range, &what);
         }
         assert!(item.rest() <= text.len() && text.is_char_boundary(item.rest()), "{what}: rest");
@@ -601,7 +601,7 @@ fn exercise(files: Vec<(String, String)>, config: Config, today: Date, depth: De
         let after = apply_and_reparse(note, &logged, &config, "log_entry");
         let read_back = after.items.iter().any(|i| {
             i.date.as_ref().is_some_and(|(_, r)| after.text[r.range()] == today.to_string())
-                && i.kinds.iter().any(|k| k.kind == Kind::Met)
+                && after.kinds(i).iter().any(|k| k.kind == Kind::Met)
                 && !i.in_quote
                 && i.task.is_none()
                 && after.text[i.text.range()].contains("robustness check")
@@ -642,7 +642,7 @@ fn exercise(files: Vec<(String, String)>, config: Config, today: Date, depth: De
                     item.full.start
                 );
             }
-            if item.kinds.iter().any(|k| k.kind == Kind::Ask) {
+            if note.kinds(item).iter().any(|k| k.kind == Kind::Ask) {
                 apply_and_reparse(note, &edit::add_how(item), &config, "add_how");
             }
         }
@@ -1686,7 +1686,7 @@ fn edits_log_entry_lands_where_it_counts() {
             };
             let after = apply_and_reparse(&note, &edit, &config, "log_entry");
             let read = after.items.iter().any(|i| {
-                i.kinds.len() == 1
+                after.kinds(i).len() == 1
                     && i.task.is_none()
                     && !i.in_quote
                     && after.text[i.text.range()].contains("hello there")

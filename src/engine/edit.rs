@@ -363,7 +363,7 @@ pub fn mark_done(item: &Item) -> Option<TextEdit> {
     if item.task != Some(TaskStatus::Open) {
         return None;
     }
-    let checkbox = item.checkbox?;
+    let checkbox = item.checkbox()?;
     Some(TextEdit { range: checkbox.start() + 1..checkbox.end() - 1, new_text: "x".into() })
 }
 

@@ -609,7 +609,7 @@ impl Vault {
                 item: i,
                 link: None,
                 date,
-                kinds: item.kinds.iter().map(|k| k.kind).collect(),
+                kinds: own.kinds(item).iter().map(|k| k.kind).collect(),
                 offset: item.text.start(),
             });
         }
@@ -637,7 +637,7 @@ impl Vault {
                     item: i,
                     link: None,
                     date,
-                    kinds: item.kinds.iter().map(|k| k.kind).collect(),
+                    kinds: note.kinds(item).iter().map(|k| k.kind).collect(),
                     offset: item.text.start(),
                 });
             }

@@ -15,7 +15,6 @@ use crate::engine::text::LineIndex;
 use crate::engine::typo;
 use compact_str::CompactString;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use smallvec::SmallVec;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,13 +42,14 @@ pub struct Item {
     pub first_line: Span,
     pub in_quote: bool,
     pub task: Option<TaskStatus>,
-    /// Range of the task's checkbox `[ ]`.
-    pub checkbox: Option<Span>,
+    /// Length of a task's checkbox `[ ]`, which starts the text (read it
+    /// with [`Item::checkbox`]).
+    checkbox_len: u8,
     /// A leading `NNNN-NN-NN` (after the checkbox of a task).
     pub date: Option<(DateShape, Span)>,
-    /// Kind tags that name kinds, in the order they stand (almost always
-    /// one: kept inline, without an allocation of its own).
-    pub kinds: SmallVec<[KindTag; 1]>,
+    /// Kind tags that name kinds, in the order they stand: indexes into
+    /// the note's kind tags (read them with [`Note::kinds`](super::Note::kinds)).
+    pub kinds: Range<u32>,
     /// Where the free text after the date and tags starts.
     pub rest: u32,
     /// Indexes into the note's links.
@@ -57,6 +57,11 @@ pub struct Item {
 }
 
 impl Item {
+    /// Range of a task's checkbox `[ ]`.
+    pub fn checkbox(&self) -> Option<Span> {
+        self.task.map(|_| Span::new(self.text.start(), self.text.start() + usize::from(self.checkbox_len)))
+    }
+
     /// Where the free text after the date and tags starts.
     pub fn rest(&self) -> usize {
         self.rest as usize
@@ -119,6 +124,7 @@ impl Suppression {
 
 pub struct Body {
     pub items: Vec<Item>,
+    pub kind_tags: Vec<KindTag>,
     pub links: Vec<Link>,
     pub headings: Vec<Heading>,
     pub suppressions: Vec<Suppression>,
@@ -228,10 +234,12 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
 
     raw_items.sort_by_key(|(_, t, _)| t.start);
     let mut items = Vec::with_capacity(raw_items.len());
+    let mut kind_tags = Vec::new();
     for (full, range, quoted) in raw_items {
         let first = links.partition_point(|l| l.range.start() < range.start);
         let last = links.partition_point(|l| l.range.start() < range.end);
-        if let Some(item) = read_item(text, full, range, quoted, first..last, config, &in_code, problems) {
+        let read = read_item(text, full, range, quoted, first..last, config, &in_code, &mut kind_tags, problems);
+        if let Some(item) = read {
             let index = u32::try_from(items.len()).ok();
             for link in &mut links[first..last] {
                 link.item = index;
@@ -239,7 +247,7 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
             items.push(item);
         }
     }
-    Body { items, links, headings, suppressions }
+    Body { items, kind_tags, links, headings, suppressions }
 }
 
 fn inline(frames: &mut [Frame], range: Range<usize>, skip: bool) {
@@ -269,6 +277,7 @@ fn read_item(
     links: Range<usize>,
     config: &Config,
     in_code: &dyn Fn(usize) -> bool,
+    kind_tags: &mut Vec<KindTag>,
     problems: &mut Vec<Problem>,
 ) -> Option<Item> {
     let item_text = &text[range.clone()];
@@ -276,14 +285,14 @@ fn read_item(
     let first_line = range.start..range.start + item_text[..line_len].trim_end().len();
     let mut pos = range.start;
     let mut task = None;
-    let mut checkbox = None;
+    let mut checkbox_len = 0;
     // `[c] ` at the start: a task with status `c`.
     let mut chars = item_text.char_indices();
     if let (Some((_, '[')), Some((_, status)), Some((close, ']'))) = (chars.next(), chars.next(), chars.next()) {
         let after = &item_text[close + 1..];
         if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
             task = Some(if matches!(status, 'x' | 'X' | '-') { TaskStatus::Closed } else { TaskStatus::Open });
-            checkbox = Some(Span::new(range.start, range.start + close + 1));
+            checkbox_len = u8::try_from(close + 1).unwrap_or(u8::MAX);
             pos = range.start + close + 1;
             pos += text[pos..range.end].len() - text[pos..range.end].trim_start_matches([' ', '\t']).len();
         }
@@ -305,7 +314,7 @@ fn read_item(
             }
         }
     }
-    let mut kinds = SmallVec::new();
+    let first_kind = kind_tags.len();
     let mut typos = Vec::new();
     if task.is_none() {
         loop {
@@ -321,7 +330,7 @@ fn read_item(
             let tag_range = at..at + 1 + len;
             let lower = name.to_lowercase();
             if let Some(kind) = Kind::parse_builtin(&lower).or_else(|| config.kinds.get(&lower).copied()) {
-                kinds.push(KindTag { kind, range: tag_range.clone().into() });
+                kind_tags.push(KindTag { kind, range: tag_range.clone().into() });
             } else {
                 let candidates = Kind::ALL.iter().map(|k| k.name()).chain(config.kinds.keys().map(String::as_str));
                 if let Some(best) = typo::nearest(name, candidates) {
@@ -348,6 +357,7 @@ fn read_item(
         }
     }
     let rest = pos + (text[pos..range.end].len() - text[pos..range.end].trim_start().len());
+    let kinds = Span::new(first_kind, kind_tags.len()).range32();
     if task.is_none() && date.is_none() && kinds.is_empty() && links.is_empty() {
         return None;
     }
@@ -357,7 +367,7 @@ fn read_item(
         first_line: first_line.into(),
         in_quote,
         task,
-        checkbox,
+        checkbox_len,
         date,
         kinds,
         rest: Span::new(rest, rest).start,

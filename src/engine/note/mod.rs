@@ -52,6 +52,8 @@ pub struct Note {
     pub front: FrontMatter,
     pub is_contact: bool,
     pub items: Vec<Item>,
+    /// The kind tags of all items, item after item (see [`Note::kinds`]).
+    pub kind_tags: Vec<KindTag>,
     pub links: Vec<Link>,
     pub headings: Vec<Heading>,
     pub suppressions: Vec<Suppression>,
@@ -82,6 +84,7 @@ impl Note {
             front,
             is_contact,
             items: body.items,
+            kind_tags: body.kind_tags,
             links: body.links,
             headings: body.headings,
             suppressions: body.suppressions,
@@ -130,6 +133,11 @@ impl Note {
     /// The text of a byte range, or "" when it is out of range.
     pub fn slice(&self, range: impl Into<Range<usize>>) -> &str {
         self.text.get(range.into()).unwrap_or("")
+    }
+
+    /// An item's kind tags that name kinds, in the order they stand.
+    pub fn kinds(&self, item: &Item) -> &[KindTag] {
+        self.kind_tags.get(item.kinds.start as usize..item.kinds.end as usize).unwrap_or(&[])
     }
 
     /// A link's target as written, trimmed (`Jana` in `[[ Jana |J.]]`).

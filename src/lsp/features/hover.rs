@@ -11,7 +11,7 @@ use tower_lsp_server::lsp_types::{Hover, HoverContents, MarkupContent, MarkupKin
 pub fn hover(ctx: &Ctx, pos: Position) -> Option<Hover> {
     let offset = ctx.conv.offset(pos);
     if let Some(item) = ctx.note.items.iter().find(|i| i.first_line.start() <= offset && offset <= i.first_line.end()) {
-        if let Some(tag) = item.kinds.iter().find(|k| k.range.contains(offset)) {
+        if let Some(tag) = ctx.note.kinds(item).iter().find(|k| k.range.contains(offset)) {
             return Some(markdown(ctx, kind_text(ctx, ctx.note.slice(tag.range), tag.kind), tag.range.range()));
         }
     }

@@ -56,7 +56,7 @@ fn item_symbol(note: &Note, conv: &Conv, item: &Item) -> Option<DocumentSymbol> 
     if !item.has_kinds() {
         return None;
     }
-    let tags: Vec<&str> = item.kinds.iter().map(|k| note.slice(k.range)).collect();
+    let tags: Vec<&str> = note.kinds(item).iter().map(|k| note.slice(k.range)).collect();
     let name = match &date {
         Some(date) => format!("{date} {}", tags.join(" ")),
         None => tags.join(" "),
