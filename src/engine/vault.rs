@@ -328,12 +328,16 @@ impl Vault {
             self.resolve_all();
             return before;
         }
-        let keys = std::mem::take(&mut self.changed_keys);
+        // A handful of keys, sorted: compared faster than hashed, for every
+        // link of the vault.
+        let mut keys: Vec<u32> = std::mem::take(&mut self.changed_keys).into_iter().collect();
+        keys.sort_unstable();
+        let changed = |k: &u32| if keys.len() <= 16 { keys.contains(k) } else { keys.binary_search(k).is_ok() };
         let mut again: Vec<NoteId> = self
             .link_keys
             .par_iter()
             .enumerate()
-            .filter(|(_, links)| links.iter().flatten().any(|k| keys.contains(k)))
+            .filter(|(_, links)| links.iter().flatten().any(changed))
             .map(|(id, _)| id as NoteId)
             .collect();
         again.append(&mut self.changed_notes);
