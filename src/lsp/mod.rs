@@ -14,12 +14,17 @@
 //!   files changed on disk, running the rules and deciding what to publish.
 //!   It waits for edits to pause (30 ms, at most 250 ms) and takes every
 //!   job that came meanwhile as one round.
-//! - **The publisher** (a task on the runtime) sends what the worker hands it
-//!   through a channel: diagnostics, progress, log messages. Only the batches
-//!   of an analysis round are limited (at most [`worker::IN_FLIGHT`] waiting):
-//!   the worker then waits for room, holding no lock, and if an edit changes
-//!   the world meanwhile it leaves the rest to the next round. Standard output
-//!   is written directly from the runtime thread.
+//! - **Diagnostics** are written by the worker itself, straight into the
+//!   server's [`Output`], a batch of whole messages at a time: serialised on
+//!   all cores, without the JSON value tree tower-lsp-server's `Client`
+//!   builds for each message. Writing holds no lock of the world; if an
+//!   edit changes the world between two batches, the worker leaves the rest
+//!   to the next round. The transport writes its own messages through the
+//!   same [`Output`], and the two never interleave within a message.
+//! - **The publisher** (a task on the runtime) sends what else the worker
+//!   hands it through a channel, with tower-lsp-server's `Client`: progress,
+//!   log messages, code lens refreshes. A progress ends after the
+//!   diagnostics it covers, which the worker wrote before it said so.
 //! - **The file watcher** ([`crate::io::watch`]), only when the client
 //!   cannot watch files for us: one notify watcher and a debounce thread.
 //!
@@ -70,16 +75,19 @@ pub mod worker;
 pub use server::Server;
 
 use crate::cli::UsageError;
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll};
 use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{ClientSocket, ExitedError, LspService};
 
-/// The service and its client socket, for serving over any pipe.
-pub fn service() -> (LspService<Server>, ClientSocket) {
-    LspService::new(Server::new)
+/// The service and its client socket, for serving over any pipe; the
+/// transport must write through the same `output`.
+pub fn service(output: Output) -> (LspService<Server>, ClientSocket) {
+    LspService::new(move |client| Server::new(client, output))
 }
 
 /// Serves on stdin and stdout until `exit`. The exit code is 0 when
@@ -97,9 +105,10 @@ pub fn run() -> Result<ExitCode, UsageError> {
         .map_err(|e| UsageError(format!("cannot start the language server: {e}")))?;
     let shut_down = Arc::new(AtomicBool::new(false));
     runtime.block_on(async {
-        let (service, socket) = service();
+        let output = Output::new(std::io::stdout());
+        let (service, socket) = service(output.clone());
         let service = NoticeShutdown { inner: service, shut_down: shut_down.clone() };
-        tower_lsp_server::Server::new(tokio::io::stdin(), DirectStdout, socket).serve(service).await;
+        tower_lsp_server::Server::new(tokio::io::stdin(), output, socket).serve(service).await;
     });
     // Reading stdin blocks a thread that would keep the runtime (and the
     // process) alive until the client closes the pipe: do not wait for it.
@@ -107,37 +116,47 @@ pub fn run() -> Result<ExitCode, UsageError> {
     Ok(if shut_down.load(Ordering::SeqCst) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// Standard output written directly from the runtime thread.
+/// Where the server writes: its standard output, or a test's pipe.
 ///
-/// tokio's `stdout()` hands every write to a thread of its blocking pool and
-/// waits for it: two thread wake-ups per write, tens of thousands of them
-/// while a large vault's diagnostics go out. A write to the editor's pipe is
-/// quick unless the editor stops reading, and then nothing could be sent
-/// anyway.
-struct DirectStdout;
+/// Shared by the transport (tower-lsp-server's messages) and the analysis
+/// worker (diagnostics, [`Output::write_messages`]). Every write takes the
+/// lock and writes all it is given before it returns: the transport hands
+/// over only whole messages, so messages never interleave. Writing blocks
+/// its thread while the client does not read; tokio's `stdout()` would
+/// instead hand every write to a thread of its blocking pool and wait for
+/// it, two thread wake-ups per write.
+#[derive(Clone)]
+pub struct Output(Arc<Mutex<Box<dyn Write + Send>>>);
 
-impl tokio::io::AsyncWrite for DirectStdout {
-    fn poll_write(
-        self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        use std::io::Write;
-        std::task::Poll::Ready(std::io::stdout().lock().write(buf))
+impl Output {
+    pub fn new(writer: impl Write + Send + 'static) -> Output {
+        Output(Arc::new(Mutex::new(Box::new(writer))))
     }
 
-    fn poll_flush(
-        self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        use std::io::Write;
-        std::task::Poll::Ready(std::io::stdout().lock().flush())
+    fn lock(&self) -> MutexGuard<'_, Box<dyn Write + Send>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn poll_shutdown(
-        self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
+    /// Writes whole framed messages (`Content-Length` header and body) and
+    /// flushes them.
+    pub fn write_messages(&self, messages: &[u8]) -> std::io::Result<()> {
+        let mut out = self.lock();
+        out.write_all(messages)?;
+        out.flush()
+    }
+}
+
+impl tokio::io::AsyncWrite for Output {
+    fn poll_write(self: std::pin::Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        // All of it, under the lock: a message is never cut by another's.
+        Poll::Ready(self.lock().write_all(buf).map(|()| buf.len()))
+    }
+
+    fn poll_flush(self: std::pin::Pin<&mut Self>, _: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Poll::Ready(self.lock().flush())
+    }
+
+    fn poll_shutdown(self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         self.poll_flush(cx)
     }
 }

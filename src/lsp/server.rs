@@ -5,6 +5,7 @@
 //! world (flushing pending edits first) and never hold a lock across an
 //! `.await`; the only awaits are on the client, in `initialized`.
 
+use super::Output;
 use super::features::{self, Ctx};
 use super::state::{ClientFlags, Job, Shared};
 use super::worker::{self, Outgoing};
@@ -25,12 +26,14 @@ use tower_lsp_server::{Client, LanguageServer};
 pub struct Server {
     client: Client,
     shared: Arc<Shared>,
+    /// Where the worker writes diagnostics (see [`super::Output`]).
+    output: Output,
 }
 
 impl Server {
-    pub fn new(client: Client) -> Server {
+    pub fn new(client: Client, output: Output) -> Server {
         let today = chrono::Local::now().date_naive();
-        Server { client, shared: Arc::new(Shared::new(today)) }
+        Server { client, shared: Arc::new(Shared::new(today)), output }
     }
 }
 
@@ -147,9 +150,8 @@ impl LanguageServer for Server {
         }
         self.shared.docs().enc = Some(enc);
         let (out, rx) = tokio::sync::mpsc::unbounded_channel();
-        let (credits, spent) = std::sync::mpsc::sync_channel(worker::IN_FLIGHT);
-        tokio::spawn(publish(self.client.clone(), rx, spent, flags));
-        if let Err(e) = worker::spawn(self.shared.clone(), out, credits) {
+        tokio::spawn(publish(self.client.clone(), rx, flags));
+        if let Err(e) = worker::spawn(self.shared.clone(), out, self.output.clone()) {
             return Err(tower_lsp_server::jsonrpc::Error {
                 code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
                 message: format!("kith cannot start its analysis thread: {e}").into(),
@@ -296,14 +298,9 @@ impl LanguageServer for Server {
 /// How long the client may take to accept a progress token.
 const PROGRESS_CREATE: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Tells the client what the worker found, in order. Runs on the runtime;
-/// gives back the credit of each limited batch once it is sent.
-async fn publish(
-    client: Client,
-    mut rx: UnboundedReceiver<Outgoing>,
-    spent: std::sync::mpsc::Receiver<()>,
-    flags: ClientFlags,
-) {
+/// Tells the client what the worker has to say besides diagnostics, in
+/// order. Runs on the runtime.
+async fn publish(client: Client, mut rx: UnboundedReceiver<Outgoing>, flags: ClientFlags) {
     let mut progress: HashSet<String> = HashSet::new();
     let send_progress = |token: String, value: WorkDoneProgress| {
         let client = client.clone();
@@ -315,15 +312,6 @@ async fn publish(
     };
     while let Some(message) = rx.recv().await {
         match message {
-            Outgoing::Diagnostics { batch, credit } => {
-                for p in batch {
-                    client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
-                }
-                if credit {
-                    // The worker may send the next one.
-                    let _ = spent.try_recv();
-                }
-            }
             Outgoing::Begin { token, title, message } => {
                 if !flags.progress {
                     continue;

@@ -1,7 +1,8 @@
 //! The analysis worker: one thread that reads the vault, applies changes
-//! from the editor and the disk, runs the rules, and hands diagnostics to
-//! the publisher task. It never runs on the async runtime; it waits for the
-//! publisher only for room for a round's next batch, holding no lock.
+//! from the editor and the disk, runs the rules, and writes diagnostics to
+//! the client itself, a batch at a time, holding no lock while it writes
+//! (progress and log messages go through the publisher task). It never runs
+//! on the async runtime.
 //!
 //! Findings are cached per *source*: a note's own findings, a contact's
 //! findings (which may land in other notes) and each shared name's
@@ -10,6 +11,7 @@
 //! and only files whose diagnostics differ from what was last published are
 //! published again.
 
+use super::Output;
 use super::proto::{self, Conv};
 use super::state::{Dirty, Job, Place, Shared, Space, SpaceKey, World};
 use crate::engine::analysis;
@@ -40,22 +42,14 @@ const QUIET: Duration = Duration::from_millis(30);
 const MAX_DELAY: Duration = Duration::from_millis(250);
 /// How long file events must pause before they are read.
 const WATCH_QUIET: Duration = Duration::from_millis(100);
-/// Diagnostics per message to the publisher.
+/// Files whose diagnostics are converted and written at a time: the client
+/// starts receiving at once, and a large vault's are never all in memory.
 const BATCH: usize = 500;
-/// Batches of a full analysis the publisher may have waiting: enough to keep
-/// it busy, few enough that a large vault's diagnostics are not all in
-/// memory at once.
-pub const IN_FLIGHT: usize = 4;
 
-/// What the worker asks the publisher task to tell the client.
+/// What the worker asks the publisher task to tell the client (diagnostics
+/// it writes itself: [`Worker::write`]).
 #[derive(Debug)]
 pub enum Outgoing {
-    /// Diagnostics to publish; with `credit`, the batch holds one of
-    /// [`IN_FLIGHT`] credits, given back by the publisher once it is sent.
-    Diagnostics {
-        batch: Vec<PublishDiagnosticsParams>,
-        credit: bool,
-    },
     Begin {
         token: String,
         title: String,
@@ -229,8 +223,8 @@ impl Round {
 pub struct Worker {
     shared: Arc<Shared>,
     out: UnboundedSender<Outgoing>,
-    /// Taken before a batch with a credit is sent, given back by the publisher.
-    credits: mpsc::SyncSender<()>,
+    /// Where diagnostics are written (the publisher is for everything else).
+    output: Output,
     jobs: mpsc::Sender<Job>,
     caches: HashMap<SpaceKey, Cache>,
     config_published: ConfigReport,
@@ -240,17 +234,13 @@ pub struct Worker {
 }
 
 /// Starts the worker thread. It ends on [`Job::Shutdown`].
-pub fn spawn(
-    shared: Arc<Shared>,
-    out: UnboundedSender<Outgoing>,
-    credits: mpsc::SyncSender<()>,
-) -> std::io::Result<()> {
+pub fn spawn(shared: Arc<Shared>, out: UnboundedSender<Outgoing>, output: Output) -> std::io::Result<()> {
     let (jobs, rx) = mpsc::channel();
     shared.set_jobs(jobs.clone());
     let worker = Worker {
         shared,
         out,
-        credits,
+        output,
         jobs,
         caches: HashMap::new(),
         config_published: None,
@@ -350,10 +340,7 @@ impl Worker {
                 let key = SpaceKey::Loose(uri.clone());
                 if let Some(cache) = self.caches.remove(&key) {
                     if !cache.published.is_empty() {
-                        self.send(Outgoing::Diagnostics {
-                            credit: false,
-                            batch: vec![PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None }],
-                        });
+                        self.write(vec![PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None }]);
                     }
                 }
             }
@@ -367,6 +354,11 @@ impl Worker {
             Place::Config => world.config_changed = true,
             Place::Unknown | Place::Ignored => {}
         }
+    }
+
+    /// Writes diagnostics to the client (see [`write_diagnostics`]).
+    fn write(&self, batch: Vec<PublishDiagnosticsParams>) {
+        write_diagnostics(&self.output, batch);
     }
 
     fn send(&self, message: Outgoing) {
@@ -545,7 +537,7 @@ impl Worker {
         }
         self.config_published = now;
         if !batch.is_empty() {
-            self.send(Outgoing::Diagnostics { batch, credit: false });
+            self.write(batch);
         }
     }
 
@@ -719,11 +711,8 @@ impl Worker {
             };
             let params = diagnostics(cache, &world, key, space, batch);
             drop(world);
-            if !params.is_empty() {
-                // Waits, holding no lock, while the publisher has enough to do.
-                let _ = self.credits.send(());
-                let _ = self.out.send(Outgoing::Diagnostics { batch: params, credit: true });
-            }
+            // Holding no lock: writing waits while the client does not read.
+            write_diagnostics(&self.output, params);
         }
         if lenses {
             self.send(Outgoing::RefreshLenses);
@@ -792,6 +781,33 @@ fn diagnostics(
         out.push(PublishDiagnosticsParams { uri, diagnostics, version });
     }
     out
+}
+
+/// Writes `textDocument/publishDiagnostics` notifications, serialised on all
+/// cores and written as one piece. A client that has gone cannot be told
+/// anything: errors are dropped (the transport notices them too).
+fn write_diagnostics(output: &Output, batch: Vec<PublishDiagnosticsParams>) {
+    if batch.is_empty() {
+        return;
+    }
+    let messages: Vec<Vec<u8>> = batch.par_iter().map(message).collect();
+    let _ = output.write_messages(&messages.concat());
+}
+
+/// One framed notification: `Content-Length` header and JSON-RPC body.
+fn message(params: &PublishDiagnosticsParams) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'static str,
+        params: &'a PublishDiagnosticsParams,
+    }
+    let note = Notification { jsonrpc: "2.0", method: "textDocument/publishDiagnostics", params };
+    // Protocol types always serialise: their maps have string keys.
+    let body = serde_json::to_vec(&note).unwrap_or_default();
+    let mut framed = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    framed.extend_from_slice(&body);
+    framed
 }
 
 /// A hash of what a client sees of diagnostics: enough to tell a change

@@ -65,6 +65,20 @@ pub fn vault(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
+/// The server's output: each write goes to the client as one chunk.
+struct Sender(tokio::sync::mpsc::UnboundedSender<Vec<u8>>);
+
+impl std::io::Write for Sender {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.send(buf.to_vec()).map_err(|_| std::io::ErrorKind::BrokenPipe)?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 async fn write_message(writer: &tokio::sync::Mutex<WriteHalf<DuplexStream>>, message: &Value) {
     let body = serde_json::to_string(message).unwrap();
     let mut w = writer.lock().await;
@@ -80,11 +94,26 @@ impl Client {
     }
 
     pub async fn start_in(dir: tempfile::TempDir, root: PathBuf, caps: Value) -> Client {
+        // What the client writes, the server reads.
         let (client_io, server_io) = tokio::io::duplex(1 << 22);
-        let (server_read, server_write) = tokio::io::split(server_io);
-        let (service, socket) = kithkin::lsp::service();
-        let server = tokio::spawn(tower_lsp_server::Server::new(server_read, server_write, socket).serve(service));
-        let (client_read, client_write) = tokio::io::split(client_io);
+        let (server_read, _) = tokio::io::split(server_io);
+        let (_, client_write) = tokio::io::split(client_io);
+        // What the server writes (through the transport, and diagnostics
+        // from its worker thread) reaches the client through a channel: the
+        // server's writes are synchronous, as on a real pipe.
+        let (sent, mut outbox) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+        let output = kithkin::lsp::Output::new(Sender(sent));
+        let (service, socket) = kithkin::lsp::service(output.clone());
+        let server = tokio::spawn(tower_lsp_server::Server::new(server_read, output, socket).serve(service));
+        let (inbound, mut pump) = tokio::io::duplex(1 << 22);
+        tokio::spawn(async move {
+            while let Some(bytes) = outbox.recv().await {
+                if pump.write_all(&bytes).await.is_err() {
+                    return;
+                }
+            }
+        });
+        let client_read = tokio::io::split(inbound).0;
         let writer = Arc::new(tokio::sync::Mutex::new(client_write));
         let inbox = Arc::new(Mutex::new(Inbox::default()));
         let notify = Arc::new(Notify::new());
