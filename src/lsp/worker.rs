@@ -784,14 +784,25 @@ fn diagnostics(
 }
 
 /// Writes `textDocument/publishDiagnostics` notifications, serialised on all
-/// cores and written as one piece. A client that has gone cannot be told
-/// anything: errors are dropped (the transport notices them too).
+/// cores and written a pipe's worth at a time, so that the transport's
+/// answers to requests never wait long behind them. A client that has gone
+/// cannot be told anything: errors are dropped (the transport notices them too).
 fn write_diagnostics(output: &Output, batch: Vec<PublishDiagnosticsParams>) {
-    if batch.is_empty() {
-        return;
-    }
+    const CHUNK: usize = 64 << 10;
     let messages: Vec<Vec<u8>> = batch.par_iter().map(message).collect();
-    let _ = output.write_messages(&messages.concat());
+    let mut chunk = Vec::with_capacity(CHUNK);
+    for message in messages {
+        chunk.extend_from_slice(&message);
+        if chunk.len() >= CHUNK {
+            if output.write_messages(&chunk).is_err() {
+                return;
+            }
+            chunk.clear();
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = output.write_messages(&chunk);
+    }
 }
 
 /// One framed notification: `Content-Length` header and JSON-RPC body.
