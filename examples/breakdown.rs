@@ -1,0 +1,68 @@
+//! Where `kith lint`'s CPU goes beside the floor's, from memory (no I/O):
+//! the floor's parse of every note, kith's parse, indexing and the rules,
+//! each timed over the same texts. Run it on one core to compare work, not
+//! parallelism:
+//!
+//!     RAYON_NUM_THREADS=1 cargo run --release --example breakdown -- VAULT [YYYY-MM-DD]
+
+use kithkin::engine::note::Note;
+use kithkin::engine::vault::Vault;
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() {
+    let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: breakdown VAULT [DATE]"));
+    let today = std::env::args()
+        .nth(2)
+        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let found = kithkin::io::find_root(&root).expect("vault");
+    let config = kithkin::io::load_config(&found).expect("config");
+    let walk = kithkin::io::walk::walk(&found.root, &config);
+    let files: Vec<(String, String)> = walk
+        .notes
+        .iter()
+        .map(|f| (f.rel.clone(), String::from_utf8_lossy(&std::fs::read(&f.abs).unwrap_or_default()).into_owned()))
+        .collect();
+    for round in 1..=3 {
+        let t = Instant::now();
+        let mut events = 0usize;
+        for (_, text) in &files {
+            let (yaml, body) = split_front_matter(text);
+            let mut parser = saphyr_parser::Parser::new_from_str(yaml);
+            while let Some(Ok(_)) = parser.next_event() {
+                events += 1;
+            }
+            events += pulldown_cmark::Parser::new(body).into_offset_iter().count();
+        }
+        let floor = t.elapsed();
+        let texts: Vec<(String, String)> = files.clone();
+        let t = Instant::now();
+        let notes: Vec<Box<Note>> = texts
+            .into_iter()
+            .map(|(path, text)| Box::new(Note::parse(&path, text, Default::default(), &config)))
+            .collect();
+        let parse = t.elapsed();
+        let t = Instant::now();
+        let vault = Vault::from_notes(config.clone(), notes, Vec::new());
+        let index = t.elapsed();
+        let t = Instant::now();
+        let findings = kithkin::engine::analysis::analyze(&vault, today);
+        let rules = t.elapsed();
+        println!(
+            "round {round}: floor parse {floor:.0?} ({events} events) | kith parse {parse:.0?}, index {index:.0?}, rules {rules:.0?} ({} findings)",
+            findings.len()
+        );
+    }
+}
+
+/// The floor's split (examples/floor.rs).
+fn split_front_matter(text: &str) -> (&str, &str) {
+    let Some(rest) = text.strip_prefix("---\n") else { return ("", text) };
+    match rest.find("\n---\n") {
+        Some(end) => (&rest[..end + 1], &rest[end + 5..]),
+        None => ("", text),
+    }
+}
