@@ -260,6 +260,14 @@ impl Vault {
     pub fn upsert_note(&mut self, note: Note) -> NoteId {
         match self.id(&note.path) {
             Some(id) => {
+                // Most edits leave a note's links as they were: then what
+                // they resolve to stands (a name change that moves them is
+                // found through their keys, like any other link's).
+                let same_links = self.note(id).is_some_and(|old| {
+                    old.is_contact == note.is_contact
+                        && old.links.len() == note.links.len()
+                        && old.links.iter().zip(&note.links).all(|(a, b)| old.target(a) == note.target(b))
+                });
                 let new_names = NoteNames::of(&note);
                 if new_names != self.names_of[id as usize] {
                     self.unindex(id);
@@ -269,7 +277,9 @@ impl Vault {
                 } else {
                     self.notes[id as usize] = Some(Box::new(note));
                 }
-                if self.stale_links {
+                if same_links {
+                    // Resolved as before.
+                } else if self.stale_links {
                     self.changed_notes.push(id);
                 } else {
                     self.resolve_note(id);
@@ -821,7 +831,16 @@ mod tests {
             let mut others: BTreeSet<String> = BTreeSet::new();
             let mut vault = Vault::new(Config::default());
             for step in 0..60 {
-                match rng.below(10) {
+                match rng.below(12) {
+                    // The same links under another name (or contact status).
+                    10 | 11 if !files.is_empty() => {
+                        let path = files.keys().nth(rng.below(files.len())).cloned().unwrap_or_default();
+                        let body = files[&path].rsplit("---\n").next().unwrap_or("").to_string();
+                        let kind = if rng.below(2) == 0 { "type: contact\n" } else { "" };
+                        let text = format!("---\n{kind}name: {}\n---\n{body}", NAMES[rng.below(NAMES.len())]);
+                        vault.upsert(&path, text.clone(), Origin::default());
+                        files.insert(path, text);
+                    }
                     0..=5 => {
                         let path = PATHS[rng.below(PATHS.len())].to_string();
                         let text = note_text(&mut rng);
@@ -833,7 +852,7 @@ mod tests {
                         vault.remove(path);
                         files.remove(path);
                     }
-                    8 => {
+                    8 | 10 | 11 => {
                         vault.add_file("cv.pdf");
                         others.insert("cv.pdf".into());
                     }

@@ -344,8 +344,10 @@ impl Space {
         if self.renamed.is_empty() {
             return;
         }
-        let renamed = std::mem::take(&mut self.renamed);
-        self.names.retain(|n| !renamed.contains(&n.id));
+        // A few ids, sorted: compared faster than hashed, for every name.
+        let mut renamed: Vec<NoteId> = std::mem::take(&mut self.renamed).into_iter().collect();
+        renamed.sort_unstable();
+        self.names.retain(|n| renamed.binary_search(&n.id).is_err());
         for name in renamed.iter().flat_map(|&id| self.contact_names(id)).collect::<Vec<_>>() {
             let at = self.names.partition_point(|n| n.order() < name.order());
             self.names.insert(at, name);
