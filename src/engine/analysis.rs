@@ -79,17 +79,21 @@ fn group_findings(vault: &Vault, name: &str, ids: &[NoteId]) -> Vec<Finding> {
 /// Every finding in the vault, sorted by path, position and rule.
 pub fn analyze(vault: &Vault, today: Date) -> Vec<Finding> {
     let ids: Vec<NoteId> = vault.notes().map(|(id, _)| id).collect();
-    let per_note: Vec<Vec<Finding>> = ids
-        .par_iter()
-        .map(|&id| {
-            let mut found = note_findings(vault, id, today);
-            if vault.note(id).is_some_and(|n| n.is_contact) {
-                found.extend(contact_findings(vault, id, today));
-            }
-            found
-        })
-        .collect();
-    let whole = vault_findings(vault);
+    // The duplicate check runs beside the notes', not after them.
+    let (per_note, whole) = rayon::join(
+        || -> Vec<Vec<Finding>> {
+            ids.par_iter()
+                .map(|&id| {
+                    let mut found = note_findings(vault, id, today);
+                    if vault.note(id).is_some_and(|n| n.is_contact) {
+                        found.extend(contact_findings(vault, id, today));
+                    }
+                    found
+                })
+                .collect()
+        },
+        || vault_findings(vault),
+    );
     // One allocation of the exact size: a vault's findings are many.
     let mut out = Vec::with_capacity(per_note.iter().map(Vec::len).sum::<usize>() + whole.len());
     for found in per_note {

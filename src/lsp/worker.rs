@@ -171,20 +171,26 @@ fn run<'a>(sorted: &'a [Finding], path: &str) -> &'a [Finding] {
 /// Every source of a vault, computed on all cores.
 fn analyse_everything(vault: &Vault, today: crate::engine::Date) -> Vec<(Source, Vec<Finding>)> {
     let ids: Vec<NoteId> = vault.notes().map(|(id, _)| id).collect();
-    let mut all: Vec<(Source, Vec<Finding>)> = ids
-        .par_iter()
-        .flat_map_iter(|&id| {
-            let mut out = Vec::with_capacity(2);
-            if let Some(note) = vault.note(id) {
-                out.push((Source::Note(note.path.clone()), analysis::note_findings(vault, id, today)));
-                if note.is_contact {
-                    out.push((Source::Contact(note.path.clone()), analysis::contact_findings(vault, id, today)));
-                }
-            }
-            out
-        })
-        .collect();
-    all.extend(analysis::name_groups(vault).into_iter().map(|(name, found)| (Source::Name(name.into()), found)));
+    // The duplicate check runs beside the notes', not after them.
+    let (mut all, names) = rayon::join(
+        || -> Vec<(Source, Vec<Finding>)> {
+            ids.par_iter()
+                .flat_map_iter(|&id| {
+                    let mut out = Vec::with_capacity(2);
+                    if let Some(note) = vault.note(id) {
+                        out.push((Source::Note(note.path.clone()), analysis::note_findings(vault, id, today)));
+                        if note.is_contact {
+                            let found = analysis::contact_findings(vault, id, today);
+                            out.push((Source::Contact(note.path.clone()), found));
+                        }
+                    }
+                    out
+                })
+                .collect()
+        },
+        || analysis::name_groups(vault),
+    );
+    all.extend(names.into_iter().map(|(name, found)| (Source::Name(name.into()), found)));
     all
 }
 
