@@ -1590,6 +1590,35 @@ linear! {
     )
 }
 
+/// Two contacts that share thousands of aliases (a copied note): each shared
+/// name's finding must find its alias without folding every alias again.
+/// Weighed in bytes allocated by the analysis, like the cases above.
+#[test]
+fn linear_shared_aliases() {
+    if in_own_process() {
+        return;
+    }
+    let allocated = |n: usize| {
+        let aliases = (0..n).map(|i| format!("alias{i}")).collect::<Vec<_>>().join(", ");
+        let text = format!("---\ntype: contact\naliases: [{aliases}]\n---\n");
+        let config = Config::default();
+        let notes = ["people/a.md", "people/b.md"]
+            .map(|path| Box::new(Note::parse(path, text.clone(), Origin::default(), &config)))
+            .into();
+        let vault = Vault::from_notes(config, notes, Vec::new());
+        let t = start();
+        let findings = analyze(&vault, today());
+        let bytes = (ALLOCATED.load(Ordering::Relaxed) - t.1) as f64;
+        assert_eq!(findings.iter().filter(|f| f.rule == Rule::DuplicateContact).count(), 2 * n);
+        bytes
+    };
+    let (small, large) = (allocated(1_000), allocated(8_000));
+    assert!(
+        large <= 2.0 * 8.0 * small + 65_536.0,
+        "analysis allocated {small} bytes for 1,000 shared aliases, {large} for 8,000"
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 1b. Edits keep what the note says ("nothing else lost")
 // ---------------------------------------------------------------------------

@@ -75,6 +75,11 @@ struct NoteNames {
     stem: CompactString,
     name: Option<CompactString>,
     aliases: Vec<CompactString>,
+    /// For each of `aliases`, its index among the front matter's aliases.
+    alias_front: Box<[u32]>,
+    /// Indexes into `aliases`, sorted by alias (then position): a name is
+    /// found among thousands of aliases by binary search.
+    alias_sorted: Box<[u32]>,
     contact: bool,
 }
 
@@ -98,18 +103,24 @@ impl NoteNames {
     }
 
     fn of(note: &Note) -> NoteNames {
+        let (aliases, alias_front): (Vec<CompactString>, Vec<u32>) = note
+            .front
+            .aliases
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (fold(&a.value), i))
+            .filter(|(a, _)| !a.is_empty())
+            .map(|(a, i)| (CompactString::from(a), u32::try_from(i).unwrap_or(u32::MAX)))
+            .unzip();
+        let mut alias_sorted: Vec<u32> = (0..u32::try_from(aliases.len()).unwrap_or(u32::MAX)).collect();
+        alias_sorted.sort_by(|&a, &b| aliases[a as usize].cmp(&aliases[b as usize]).then(a.cmp(&b)));
         NoteNames {
             path: fold(names::without_extension(&note.path)).into(),
             stem: fold(names::file_stem(&note.path)).into(),
             name: note.front.name.as_ref().map(|n| fold(&n.value).into()).filter(|n: &CompactString| !n.is_empty()),
-            aliases: note
-                .front
-                .aliases
-                .iter()
-                .map(|a| fold(&a.value))
-                .filter(|a| !a.is_empty())
-                .map(Into::into)
-                .collect(),
+            aliases,
+            alias_front: alias_front.into(),
+            alias_sorted: alias_sorted.into(),
             contact: note.is_contact,
         }
     }
@@ -716,6 +727,21 @@ impl Vault {
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    /// Which of a note's `aliases:` items (its index) is the first to fold
+    /// to `folded`; found by binary search, however many aliases it has.
+    pub fn alias_position(&self, id: NoteId, folded: &str) -> Option<usize> {
+        let names = self.names_of.get(id as usize)?;
+        let sorted = &names.alias_sorted;
+        let at = sorted.partition_point(|&i| names.aliases[i as usize].as_str() < folded);
+        let &i = sorted.get(at).filter(|&&i| names.aliases[i as usize] == folded)?;
+        names.alias_front.get(i as usize).map(|&front| front as usize)
+    }
+
+    /// Whether a note's `name:` folds to `folded`.
+    pub fn is_named(&self, id: NoteId, folded: &str) -> bool {
+        self.names_of.get(id as usize).and_then(|n| n.name.as_deref()) == Some(folded)
     }
 
     /// Every folded key a note answers to (path, file name, name, aliases):

@@ -1,6 +1,5 @@
 use super::{Check, Rule, RuleInfo};
 use crate::engine::finding::{ContactRef, Finding, Level, identity};
-use crate::engine::names::fold;
 use crate::engine::vault::{NoteId, Vault};
 use std::sync::Arc;
 
@@ -40,8 +39,8 @@ fn check(vault: &Vault, name: &str, ids: &[NoteId], out: &mut Vec<Finding>) {
     for &id in ids {
         let Some(note) = vault.note(id) else { continue };
         let range = match &note.front.name {
-            Some(n) if fold(&n.value) == name => n.range.clone(),
-            _ => match note.front.aliases.iter().find(|a| fold(&a.value) == name) {
+            Some(n) if vault.is_named(id, name) => n.range.clone(),
+            _ => match vault.alias_position(id, name).and_then(|i| note.front.aliases.get(i)) {
                 Some(alias) => alias.range.clone(),
                 None => note.first_line(),
             },
