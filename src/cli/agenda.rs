@@ -106,6 +106,9 @@ pub fn run(args: AgendaArgs) -> Result<ExitCode, UsageError> {
         }
         AgendaFormat::Ics => buffer.extend(ics(&items, today).into_bytes()),
     }
+    // The process ends here: the OS reclaims the vault at once.
+    std::mem::forget(items);
+    std::mem::forget(vault);
     Ok(finish(&buffer, &errors))
 }
 
@@ -119,12 +122,16 @@ pub fn human(items: &[AgendaItem]) -> String {
     if items.is_empty() {
         return "Nothing to do: everyone is up to date.\n".to_string();
     }
+    // People in the order they first come; found by path, not by a search
+    // through everyone so far (an agenda may name tens of thousands).
     let mut people: Vec<(&str, Vec<&AgendaItem>)> = Vec::new();
+    let mut place_of: HashMap<&str, usize> = HashMap::new();
     for item in items {
-        match people.iter_mut().find(|(path, _)| *path == item.contact_path) {
-            Some((_, list)) => list.push(item),
-            None => people.push((&item.contact_path, vec![item])),
-        }
+        let at = *place_of.entry(&item.contact_path).or_insert_with(|| {
+            people.push((&item.contact_path, Vec::new()));
+            people.len() - 1
+        });
+        people[at].1.push(item);
     }
     let place = |i: &AgendaItem| format!("{}:{}", i.path, i.line);
     let width = items.iter().map(|i| place(i).width()).max().unwrap_or(0);

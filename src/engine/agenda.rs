@@ -25,6 +25,7 @@ use super::note::{Note, TaskStatus};
 use super::rules::{ContactCtx, Rule, item_words, plain_words, quoted_or};
 use super::text::Encoding;
 use super::vault::Vault;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::ops::Range;
 
@@ -71,22 +72,17 @@ pub struct AgendaItem {
 /// Everything that needs doing on `today`, most urgent first; birthdays
 /// and follow-ups are looked ahead `days` days.
 pub fn agenda(vault: &Vault, today: Date, days: u32) -> Vec<AgendaItem> {
+    // On all cores: an overdue touch rebuilds its contact's ledger.
     let mut items: Vec<AgendaItem> =
-        analysis::analyze(vault, today).iter().filter_map(|f| from_finding(vault, f, today)).collect();
+        analysis::analyze(vault, today).par_iter().filter_map(|f| from_finding(vault, f, today)).collect();
     let horizon = Span::days(days).after(today);
-    for (_, note) in vault.contacts() {
-        items.extend(birthday(vault, note, today, horizon));
-        items.extend(upcoming_follow_ups(vault, note, today, horizon));
-    }
-    items.sort_by(|a, b| {
-        (tier(&a.rule), a.due_date, a.contact.to_lowercase(), &a.contact_path, &a.path, a.range.start).cmp(&(
-            tier(&b.rule),
-            b.due_date,
-            b.contact.to_lowercase(),
-            &b.contact_path,
-            &b.path,
-            b.range.start,
-        ))
+    let contacts: Vec<&Note> = vault.contacts().map(|(_, note)| note).collect();
+    items.par_extend(contacts.par_iter().flat_map_iter(|note| {
+        birthday(vault, note, today, horizon).into_iter().chain(upcoming_follow_ups(vault, note, today, horizon))
+    }));
+    // Each item's key is computed once (names are compared case-folded).
+    items.par_sort_by_cached_key(|i| {
+        (tier(&i.rule), i.due_date, i.contact.to_lowercase(), i.contact_path.clone(), i.path.clone(), i.range.start)
     });
     items
 }
