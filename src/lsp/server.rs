@@ -290,8 +290,19 @@ impl LanguageServer for Server {
                 params.command
             )));
         }
-        let world = self.shared.read();
-        features::agenda::run(&world, &params.arguments)
+        // A large vault's agenda takes a while: on the blocking pool, so that
+        // the protocol thread keeps answering meanwhile.
+        let shared = self.shared.clone();
+        let arguments = params.arguments;
+        tokio::task::spawn_blocking(move || features::agenda::run(&shared.read(), &arguments)).await.unwrap_or_else(
+            |e| {
+                Err(tower_lsp_server::jsonrpc::Error {
+                    code: tower_lsp_server::jsonrpc::ErrorCode::InternalError,
+                    message: format!("kith could not build the agenda: {e}").into(),
+                    data: None,
+                })
+            },
+        )
     }
 }
 
