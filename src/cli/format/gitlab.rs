@@ -7,31 +7,27 @@ use serde_json::json;
 use std::io::{self, Write};
 
 pub fn write(report: &Report, prefix: &str, out: &mut dyn Write) -> io::Result<()> {
-    let issues: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|l| {
-            let f = l.finding;
-            let (end_line, end_column) = super::end_of(l);
-            json!({
-                "type": "issue",
-                "description": f.message,
-                "check_name": f.rule.name(),
-                // GitLab tells new findings from fixed ones by fingerprint, so
-                // it must not move with the line; the report's does not.
-                "fingerprint": format!("{:016x}", l.fingerprint),
-                "severity": severity(f.level),
-                "location": {
-                    "path": format!("{prefix}{}", f.path),
-                    "positions": {
-                        "begin": {"line": l.line, "column": l.column},
-                        "end": {"line": end_line, "column": end_column},
-                    },
+    let issues = serde_json::Value::from(super::STREAMED);
+    super::write_pretty_streaming(out, &issues, &report.findings, |l| {
+        let f = l.finding;
+        let (end_line, end_column) = super::end_of(l);
+        json!({
+            "type": "issue",
+            "description": f.message,
+            "check_name": f.rule.name(),
+            // GitLab tells new findings from fixed ones by fingerprint, so
+            // it must not move with the line; the report's does not.
+            "fingerprint": format!("{:016x}", l.fingerprint),
+            "severity": severity(f.level),
+            "location": {
+                "path": format!("{prefix}{}", f.path),
+                "positions": {
+                    "begin": {"line": l.line, "column": l.column},
+                    "end": {"line": end_line, "column": end_column},
                 },
-            })
+            },
         })
-        .collect();
-    serde_json::to_writer_pretty(&mut *out, &issues)?;
+    })?;
     writeln!(out)
 }
 

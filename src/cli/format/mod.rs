@@ -86,6 +86,66 @@ fn end_of(l: &Located) -> (usize, usize) {
     (l.end_line, l.end_column).max((l.line, l.column))
 }
 
+/// Where [`write_pretty_streaming`] puts the array it streams.
+const STREAMED: &str = "\u{0}kith:streamed\u{0}";
+
+/// Writes `envelope` as `serde_json::to_writer_pretty` would, with the
+/// string [`STREAMED`] in it replaced by the array of `items`, each
+/// converted by `item`: converted and serialised on all cores a batch at a
+/// time, so that memory stays bounded however many findings there are (a
+/// 50,000-note vault's SARIF was a 2 GB value tree). The bytes are those of
+/// the whole value printed at once.
+fn write_pretty_streaming<T: Sync>(
+    out: &mut dyn Write,
+    envelope: &serde_json::Value,
+    items: &[T],
+    item: impl Fn(&T) -> serde_json::Value + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let doc = serde_json::to_string_pretty(envelope)?;
+    let marker = serde_json::to_string(STREAMED)?;
+    let Some(at) = doc.find(&marker) else { return out.write_all(doc.as_bytes()) };
+    let (head, tail) = (&doc[..at], &doc[at + marker.len()..]);
+    let line = &head[head.rfind('\n').map_or(0, |i| i + 1)..];
+    let base = line.len() - line.trim_start_matches(' ').len();
+    out.write_all(head.as_bytes())?;
+    if items.is_empty() {
+        out.write_all(b"[]")?;
+    } else {
+        out.write_all(b"[\n")?;
+        let indent = " ".repeat(base + 2);
+        let mut first = true;
+        for batch in items.chunks(4096) {
+            let pieces: Vec<Vec<u8>> = batch
+                .par_chunks(256)
+                .map(|chunk| {
+                    let mut buf = Vec::new();
+                    for x in chunk {
+                        buf.extend_from_slice(b",\n");
+                        // Strings are escaped: a line break in the text is one of the printer's.
+                        let text = serde_json::to_string_pretty(&item(x)).unwrap_or_default();
+                        for (i, line) in text.split('\n').enumerate() {
+                            if i > 0 {
+                                buf.push(b'\n');
+                            }
+                            buf.extend_from_slice(indent.as_bytes());
+                            buf.extend_from_slice(line.as_bytes());
+                        }
+                    }
+                    buf
+                })
+                .collect();
+            for piece in &pieces {
+                // Each item starts with ",\n"; the very first has no comma.
+                out.write_all(if first { &piece[2..] } else { piece })?;
+                first = false;
+            }
+        }
+        write!(out, "\n{}]", " ".repeat(base))?;
+    }
+    out.write_all(tail.as_bytes())
+}
+
 /// Text made safe for a terminal: a control character in a note or a file
 /// name (an ESC can restyle or clear the reader's screen) becomes a visible
 /// stand-in of the same UTF-8 length, so byte offsets into it still hold.

@@ -34,37 +34,6 @@ const URI_PATH: &AsciiSet = &CONTROLS
 
 pub fn write(report: &Report, prefix: &str, out: &mut dyn Write) -> io::Result<()> {
     let rules: Vec<serde_json::Value> = Rule::ALL.iter().map(|&rule| describe(rule)).collect();
-    let results: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|l| {
-            let f = l.finding;
-            let (end_line, end_column) = super::end_of(l);
-            json!({
-                "ruleId": f.rule.name(),
-                "ruleIndex": Rule::ALL.iter().position(|&r| r == f.rule),
-                "level": level(f.level),
-                "message": {"text": f.message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {
-                            "uri": uri(&format!("{prefix}{}", f.path)),
-                            "uriBaseId": "%SRCROOT%",
-                        },
-                        "region": {
-                            "startLine": l.line,
-                            "startColumn": l.column,
-                            "endLine": end_line,
-                            "endColumn": end_column,
-                        },
-                    },
-                }],
-                // Code scanning matches alerts across commits by this, so it
-                // is built from what the finding is about, not where it is.
-                "partialFingerprints": {"kith/v1": format!("{:016x}", l.fingerprint)},
-            })
-        })
-        .collect();
     let log = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -81,10 +50,36 @@ pub fn write(report: &Report, prefix: &str, out: &mut dyn Write) -> io::Result<(
             // consumer from reading them as UTF-16 units and drifting after
             // every emoji.
             "columnKind": "unicodeCodePoints",
-            "results": results,
+            "results": super::STREAMED,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
+    super::write_pretty_streaming(out, &log, &report.findings, |l| {
+        let f = l.finding;
+        let (end_line, end_column) = super::end_of(l);
+        json!({
+            "ruleId": f.rule.name(),
+            "ruleIndex": Rule::ALL.iter().position(|&r| r == f.rule),
+            "level": level(f.level),
+            "message": {"text": f.message},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {
+                        "uri": uri(&format!("{prefix}{}", f.path)),
+                        "uriBaseId": "%SRCROOT%",
+                    },
+                    "region": {
+                        "startLine": l.line,
+                        "startColumn": l.column,
+                        "endLine": end_line,
+                        "endColumn": end_column,
+                    },
+                },
+            }],
+            // Code scanning matches alerts across commits by this, so it
+            // is built from what the finding is about, not where it is.
+            "partialFingerprints": {"kith/v1": format!("{:016x}", l.fingerprint)},
+        })
+    })?;
     writeln!(out)
 }
 
