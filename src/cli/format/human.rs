@@ -10,6 +10,7 @@ use codespan_reporting::diagnostic::{Diagnostic, Label, Severity};
 use codespan_reporting::files::{self, Files};
 use codespan_reporting::term::termcolor::{Buffer, ColorSpec, WriteColor};
 use codespan_reporting::term::{self, Chars, Config, Styles};
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::{self, Write};
@@ -24,62 +25,87 @@ pub fn write(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<
     // and pasted issue; box drawing does not.
     let config = Config { chars: Chars::ascii(), ..Config::default() };
     let styles = Styles::default();
-    let new_buffer = || if style.color { Buffer::ansi() } else { Buffer::no_color() };
-    let mut buffer = new_buffer();
+    // Like rustc's lint notes, the pointer to the docs comes once per rule:
+    // on every finding it would bury the findings themselves.
     let mut explained = HashSet::new();
-    for located in &report.findings {
-        let finding = located.finding;
-        let severity = severity(finding.level);
-        buffer.set_color(styles.header(severity))?;
-        write!(buffer, "{}[{}]", finding.level, finding.rule)?;
-        buffer.set_color(&styles.header_message)?;
-        write!(buffer, ": {}", printable(&finding.message))?;
-        buffer.reset()?;
-        writeln!(buffer)?;
-
-        let range = frame_range(report.source(&finding.path), &finding.range);
-        let mut notes = Vec::new();
-        if let Some(contact) = finding.contact.as_ref().filter(|c| c.path != finding.path) {
-            notes.push(format!("note: about {}, whose note is {}", printable(&contact.name), printable(&contact.path)));
-        }
-        // Like rustc's lint notes, the pointer to the docs comes once per rule:
-        // on every finding it would bury the findings themselves.
-        if explained.insert(finding.rule) {
-            notes.push(format!("help: `kith rule {}` tells why it matters and how to fix it", finding.rule));
-        }
-        // The message stays empty so that the header codespan writes, which
-        // names levels its own way ("note", "help"), is one line we can drop
-        // for the one above in kith's words.
-        // A frame repeats its whole source line: for a very long line (a
-        // pasted export, thousands of tags) print only where it is.
-        let line_len = report
-            .vault
-            .by_path(&finding.path)
-            .and_then(|n| n.lines.line_range(&n.text, located.line - 1))
-            .map_or(0, |r| r.len());
-        if line_len > LONG_LINE {
-            writeln!(buffer, "  --> {}:{}:{}", printable(&finding.path), located.line, located.column)?;
-            for note in &notes {
-                writeln!(buffer, "  = {note}")?;
-            }
-            writeln!(buffer)?;
-            continue;
-        }
-        let diagnostic = Diagnostic::new(severity).with_label(Label::primary(&*finding.path, range)).with_notes(notes);
-        let mut frame = new_buffer();
-        match term::emit_to_write_style(&mut frame, &config, &sources, &diagnostic) {
-            Ok(()) => {
-                let text = frame.as_slice();
-                let body = text.iter().position(|&b| b == b'\n').map_or(text, |i| &text[i + 1..]);
-                buffer.write_all(body)?;
-            }
-            // The frame is a courtesy: a note that changed under us still gets
-            // its place printed, never a panic or a lost finding.
-            Err(_) => writeln!(buffer, "  --> {}:{}:{}\n", printable(&finding.path), located.line, located.column)?,
+    let explain: Vec<bool> = report.findings.iter().map(|l| explained.insert(l.finding.rule)).collect();
+    // Frames are drawn on all cores a batch at a time and written in order:
+    // memory stays bounded however many findings there are.
+    for (batch, explain) in report.findings.chunks(2048).zip(explain.chunks(2048)) {
+        let frames: Vec<io::Result<Vec<u8>>> = batch
+            .par_iter()
+            .zip(explain)
+            .map(|(located, &explain)| frame(located, explain, &sources, &config, &styles, style.color))
+            .collect();
+        for frame in frames {
+            out.write_all(&frame?)?;
         }
     }
+    let mut buffer = if style.color { Buffer::ansi() } else { Buffer::no_color() };
     write_summary(&mut buffer, &report.findings, style.color)?;
     out.write_all(buffer.as_slice())
+}
+
+/// One finding: its header, its place and code frame, and its notes.
+fn frame(
+    located: &Located,
+    explain: bool,
+    sources: &Sources,
+    config: &Config,
+    styles: &Styles,
+    color: bool,
+) -> io::Result<Vec<u8>> {
+    let new_buffer = || if color { Buffer::ansi() } else { Buffer::no_color() };
+    let mut buffer = new_buffer();
+    let finding = located.finding;
+    let report = sources.report;
+    let severity = severity(finding.level);
+    buffer.set_color(styles.header(severity))?;
+    write!(buffer, "{}[{}]", finding.level, finding.rule)?;
+    buffer.set_color(&styles.header_message)?;
+    write!(buffer, ": {}", printable(&finding.message))?;
+    buffer.reset()?;
+    writeln!(buffer)?;
+
+    let range = frame_range(report.source(&finding.path), &finding.range);
+    let mut notes = Vec::new();
+    if let Some(contact) = finding.contact.as_ref().filter(|c| c.path != finding.path) {
+        notes.push(format!("note: about {}, whose note is {}", printable(&contact.name), printable(&contact.path)));
+    }
+    if explain {
+        notes.push(format!("help: `kith rule {}` tells why it matters and how to fix it", finding.rule));
+    }
+    // The message stays empty so that the header codespan writes, which
+    // names levels its own way ("note", "help"), is one line we can drop
+    // for the one above in kith's words.
+    // A frame repeats its whole source line: for a very long line (a
+    // pasted export, thousands of tags) print only where it is.
+    let line_len = report
+        .vault
+        .by_path(&finding.path)
+        .and_then(|n| n.lines.line_range(&n.text, located.line - 1))
+        .map_or(0, |r| r.len());
+    if line_len > LONG_LINE {
+        writeln!(buffer, "  --> {}:{}:{}", printable(&finding.path), located.line, located.column)?;
+        for note in &notes {
+            writeln!(buffer, "  = {note}")?;
+        }
+        writeln!(buffer)?;
+        return Ok(buffer.into_inner());
+    }
+    let diagnostic = Diagnostic::new(severity).with_label(Label::primary(&*finding.path, range)).with_notes(notes);
+    let mut frame = new_buffer();
+    match term::emit_to_write_style(&mut frame, config, sources, &diagnostic) {
+        Ok(()) => {
+            let text = frame.as_slice();
+            let body = text.iter().position(|&b| b == b'\n').map_or(text, |i| &text[i + 1..]);
+            buffer.write_all(body)?;
+        }
+        // The frame is a courtesy: a note that changed under us still gets
+        // its place printed, never a panic or a lost finding.
+        Err(_) => writeln!(buffer, "  --> {}:{}:{}\n", printable(&finding.path), located.line, located.column)?,
+    }
+    Ok(buffer.into_inner())
 }
 
 /// "1 error, 3 warnings in 2 notes.", or the all-clear.
