@@ -229,7 +229,7 @@ impl Reader<'_> {
         let value_range = if value_range.start < key_range.end { key_range.end..key_range.end } else { value_range };
         let lower = key_text.to_lowercase();
         let canonical = KNOWN_KEYS.iter().find(|k| **k == lower).copied();
-        let identity = canonical.map_or_else(|| key_text.clone(), str::to_string);
+        let identity = canonical.map_or_else(|| key_text.to_string(), str::to_string);
         if self.seen.contains(&identity) {
             self.bad(
                 key_range,
@@ -242,7 +242,7 @@ impl Reader<'_> {
         }
         self.seen.insert(identity);
         self.fm.keys.push(KeyEntry {
-            key: key_text.as_str().into(),
+            key: key_text.as_ref().into(),
             key_range: shift(key_range.clone(), self.base).into(),
             value_range: shift(value_range, self.base).into(),
         });
@@ -358,7 +358,7 @@ impl Reader<'_> {
                     let mut seen: std::collections::HashSet<&str> = Default::default();
                     for (key, value) in entries {
                         if let Node::Scalar { text, .. } = key {
-                            if seen.contains(&text.as_str()) {
+                            if seen.contains(&text.as_ref()) {
                                 self.bad(
                                     key.range(),
                                     format!(
@@ -395,10 +395,10 @@ impl Reader<'_> {
     }
 
     /// Text of a scalar that is a string or a number (read as its text).
-    fn scalar_text(&self, value: &Node) -> Option<String> {
+    fn scalar_text<'n>(&self, value: &'n Node) -> Option<&'n str> {
         match value {
             Node::Scalar { text, .. } => match value.resolved() {
-                Some(Resolved::Str | Resolved::Int | Resolved::Float) => Some(text.clone()),
+                Some(Resolved::Str | Resolved::Int | Resolved::Float) => Some(text),
                 _ => None,
             },
             _ => None,
@@ -446,7 +446,7 @@ impl Reader<'_> {
             }
             match (item, item.resolved()) {
                 (Node::Scalar { text, .. }, Some(Resolved::Str)) => {
-                    out.push(Spanned { value: text.as_str().into(), range: shift(item.range(), self.base) })
+                    out.push(Spanned { value: text.as_ref().into(), range: shift(item.range(), self.base) })
                 }
                 _ => self.bad(
                     item.range(),

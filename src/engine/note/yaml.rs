@@ -6,6 +6,7 @@
 //! and every error becomes a position instead of a lost note.
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Nesting deeper than this is reported instead of followed.
@@ -13,11 +14,12 @@ const MAX_DEPTH: usize = 64;
 /// More nodes than this is reported instead of kept (front matter is tiny in practice).
 const MAX_NODES: usize = 200_000;
 
+/// A node; scalars borrow from the YAML text when they can (most do).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Node {
-    Scalar { text: String, plain: bool, range: Range<usize> },
-    Seq { items: Vec<Node>, range: Range<usize> },
-    Map { entries: Vec<(Node, Node)>, range: Range<usize> },
+pub enum Node<'a> {
+    Scalar { text: Cow<'a, str>, plain: bool, range: Range<usize> },
+    Seq { items: Vec<Node<'a>>, range: Range<usize> },
+    Map { entries: Vec<(Node<'a>, Node<'a>)>, range: Range<usize> },
     Alias { range: Range<usize> },
 }
 
@@ -31,7 +33,7 @@ pub enum Resolved {
     Str,
 }
 
-impl Node {
+impl Node<'_> {
     pub fn range(&self) -> Range<usize> {
         match self {
             Node::Scalar { range, .. } | Node::Seq { range, .. } | Node::Map { range, .. } | Node::Alias { range } => {
@@ -123,7 +125,7 @@ pub struct YamlError {
 }
 
 /// Parses one YAML document. `Ok(None)` for an empty document.
-pub fn parse(yaml: &str) -> Result<Option<Node>, YamlError> {
+pub fn parse(yaml: &str) -> Result<Option<Node<'_>>, YamlError> {
     let offsets = CharOffsets::new(yaml);
     let mut builder = Builder { offsets: &offsets, nodes: 0 };
     let mut parser = Parser::new_from_str(yaml);
@@ -175,7 +177,7 @@ impl Builder<'_> {
         span: Span,
         parser: &mut Parser<'i, saphyr_parser::StrInput<'i>>,
         depth: usize,
-    ) -> Result<Node, YamlError> {
+    ) -> Result<Node<'i>, YamlError> {
         self.nodes += 1;
         if self.nodes > MAX_NODES || depth > MAX_DEPTH {
             return Err(YamlError {
@@ -190,9 +192,7 @@ impl Builder<'_> {
         }
         let start = self.range(span);
         Ok(match event {
-            Event::Scalar(text, style, _, _) => {
-                Node::Scalar { text: text.into_owned(), plain: style == ScalarStyle::Plain, range: start }
-            }
+            Event::Scalar(text, style, _, _) => Node::Scalar { text, plain: style == ScalarStyle::Plain, range: start },
             Event::Alias(_) => Node::Alias { range: start },
             Event::SequenceStart(..) => {
                 let mut items = Vec::new();
@@ -229,7 +229,7 @@ impl Builder<'_> {
                     }
                 }
             }
-            _ => Node::Scalar { text: String::new(), plain: true, range: start },
+            _ => Node::Scalar { text: Cow::Borrowed(""), plain: true, range: start },
         })
     }
 
