@@ -187,18 +187,40 @@ impl Vault {
         // `Option<Box<Note>>` is as large as `Box<Note>`: this reuses the allocation.
         vault.notes = notes.into_iter().map(Some).collect();
         let count = vault.notes.len();
-        vault.names_of = vec![NoteNames::default(); count];
         vault.resolved = vec![Vec::new(); count];
         vault.link_keys = vec![Vec::new(); count];
-        vault.by_path.reserve(count);
-        // Folding names is the costly part: on all cores, then indexed in order.
+        // Names are folded on all cores, then each map of the index is built
+        // on a core of its own, in note order (as `index_names_as` would).
         let names: Vec<NoteNames> =
             vault.notes.par_iter().map(|n| n.as_deref().map(NoteNames::of).unwrap_or_default()).collect();
-        for (id, names) in names.into_iter().enumerate() {
-            let Some(path) = vault.notes[id].as_ref().map(|n| n.path.clone()) else { continue };
-            vault.by_path.insert(path, id as NoteId);
-            vault.index_names_as(id as NoteId, names);
-        }
+        let notes = &vault.notes;
+        let map = |keys: &(dyn Fn(&NoteNames) -> Vec<&CompactString> + Sync)| {
+            let mut map: HashMap<CompactString, Ids> = HashMap::new();
+            for (id, n) in names.iter().enumerate().filter(|(id, _)| notes[*id].is_some()) {
+                for key in keys(n) {
+                    let ids = map.entry(key.clone()).or_default();
+                    if !ids.contains(&(id as NoteId)) {
+                        ids.push(id as NoteId);
+                    }
+                }
+            }
+            map
+        };
+        let ((paths, stems), ((names_map, aliases), by_path)) = rayon::join(
+            || rayon::join(|| map(&|n| vec![&n.path]), || map(&|n| vec![&n.stem])),
+            || {
+                rayon::join(
+                    || rayon::join(|| map(&|n| n.name.iter().collect()), || map(&|n| n.aliases.iter().collect())),
+                    || {
+                        let paths = notes.iter().enumerate().filter_map(|(id, n)| Some((n.as_ref()?.path.clone(), id)));
+                        paths.map(|(path, id)| (path, id as NoteId)).collect::<HashMap<Arc<str>, NoteId>>()
+                    },
+                )
+            },
+        );
+        vault.index = NameIndex { paths, stems, names: names_map, aliases };
+        vault.by_path = by_path;
+        vault.names_of = names;
         vault.resolve_all();
         vault
     }
