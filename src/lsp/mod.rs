@@ -59,7 +59,7 @@
 //! gone.
 //!
 //! Requests answer from the vault directly: completion searches a sorted
-//! list of contact names (rebuilt when names change), code actions compute
+//! list of contact names (patched when names change), code actions compute
 //! the findings of the one note at hand.
 
 // `Uri` caches parts of itself in cells, but its `Hash` and `Eq` use only
