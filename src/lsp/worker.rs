@@ -664,12 +664,11 @@ impl Worker {
         let Some(space) = world.space(key) else { return 0 };
         let vault = &space.vault;
         let today = world.today;
-        let mut affected: BTreeSet<Arc<str>> = cache.pending.drain(..).collect();
-        if dirty.full {
-            cache.replace_all(analyse_everything(vault, today), &mut affected);
+        // The rules run under the world's read lock; what the cache makes of
+        // their findings does not need it, so edits wait only for the rules.
+        let (everything, found) = if dirty.full {
+            (Some(analyse_everything(vault, today)), Vec::new())
         } else {
-            // Its text changed: equal findings may stand on other lines now.
-            affected.extend(dirty.notes.iter().map(|p| Arc::from(p.as_str())));
             let notes: Vec<&String> = dirty.notes.iter().collect();
             let contacts: Vec<&String> = dirty.contacts.iter().collect();
             let mut found: Vec<(Source, Vec<Finding>, bool)> = notes
@@ -693,17 +692,25 @@ impl Worker {
                     .iter()
                     .map(|name| (Source::Name(name.clone()), analysis::name_findings(vault, name), false)),
             );
+            (None, found)
+        };
+        let lenses = world.client.code_lens_refresh && (dirty.full || !dirty.contacts.is_empty());
+        let generation = world.generation;
+        drop(world);
+        let mut affected: BTreeSet<Arc<str>> = cache.pending.drain(..).collect();
+        if let Some(everything) = everything {
+            cache.replace_all(everything, &mut affected);
+        } else {
+            // Its text changed: equal findings may stand on other lines now.
+            affected.extend(dirty.notes.iter().map(|p| Arc::from(p.as_str())));
             for (source, findings, every) in found {
                 cache.set(source, findings, every, &mut affected);
             }
         }
         let total = cache.by_source.values().map(Vec::len).sum();
-        let lenses = world.client.code_lens_refresh && (dirty.full || !dirty.contacts.is_empty());
         // Converted, compared and sent a batch at a time: the client starts
         // receiving at once and memory stays bounded on a large vault.
         let affected: Vec<Arc<str>> = affected.into_iter().collect();
-        let generation = world.generation;
-        drop(world);
         // Fields, not methods, below: `cache` borrows `self.caches`.
         let mut batches = affected.chunks(BATCH);
         while let Some(batch) = batches.next() {
