@@ -26,6 +26,7 @@ use super::ledger::Ledger;
 use super::note::{Note, Problem};
 use super::text::{SNIPPET_BYTES, digest, snippet};
 use super::vault::{Entry, NoteId, Vault};
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -304,8 +305,34 @@ pub fn item_words(note: &Note, item: &super::note::Item, elsewhere: bool) -> Str
 /// [`SNIPPET_BYTES`] of the text are read: far more than 80 characters of
 /// words, and a bounded cost for each of the thousand findings a long line may have.
 pub fn plain_words(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = snippet(text, SNIPPET_BYTES);
+    let rest = snippet(text, SNIPPET_BYTES);
+    // Most entries link nothing: their text is read as it is.
+    let linked: Cow<str> = if rest.contains("[[") { Cow::Owned(link_labels(rest)) } else { Cow::Borrowed(rest) };
+    // White space collapsed to single spaces, in one pass.
+    let mut words = String::with_capacity(linked.len());
+    for word in linked.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    if let Some(i) = words.find("<!--") {
+        let kept = words[..i].trim_end().len();
+        words.truncate(kept);
+    }
+    // Bytes first: a text of at most 80 bytes has at most 80 characters.
+    if words.len() > 80 && words.chars().count() > 80 {
+        let cut: String = words.chars().take(79).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        words
+    }
+}
+
+/// `[[Max|M.]]` → "M.", `[[Max#Work]]` → "Max", `![[pic.png]]` → "pic.png".
+fn link_labels(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
     while let Some(open) = rest.find("[[") {
         out.push_str(rest[..open].trim_end_matches('!'));
         let after = &rest[open + 2..];
@@ -326,17 +353,7 @@ pub fn plain_words(text: &str) -> String {
         }
     }
     out.push_str(rest);
-    let words = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    let words = match words.find("<!--") {
-        Some(i) => words[..i].trim_end().to_string(),
-        None => words,
-    };
-    if words.chars().count() > 80 {
-        let cut: String = words.chars().take(79).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        words
-    }
+    out
 }
 
 /// `“words”` when there are words, else the fallback.
@@ -367,5 +384,12 @@ mod tests {
         assert_eq!(plain_words("Introduced me to [[Max Mustermann]]"), "Introduced me to Max Mustermann");
         assert_eq!(plain_words("Lunch with [[Max Mustermann|Max]] and ![[pic.png]]"), "Lunch with Max and pic.png");
         assert_eq!(plain_words("Thanks <!-- kith-ignore: vague-ask -->"), "Thanks");
+        assert_eq!(plain_words("  two\t spaces \n  and a [[broken link "), "two spaces and a [[broken link");
+        assert_eq!(plain_words("[[A#Work]] and [[B^block]]"), "A and B");
+        // 80 characters stay; 81 are cut to 79 and an ellipsis, by characters.
+        let eighty = "ü".repeat(80);
+        assert_eq!(plain_words(&eighty), eighty);
+        assert_eq!(plain_words(&"ü".repeat(81)), format!("{}…", "ü".repeat(79)));
+        assert_eq!(plain_words(""), "");
     }
 }
