@@ -209,6 +209,7 @@ impl Space {
         let path = note.path.clone();
         let before = self.touched(&path);
         let old = self.vault.id(&path).map(|id| (self.vault.name_keys(id), self.contact_names(id)));
+        let old_head = self.vault.by_path(&path).map(|n| head(n).to_string());
         let was_contact = self.vault.by_path(&path).map(|n| n.is_contact);
         let is_contact = note.is_contact;
         let id = self.vault.upsert_note(note);
@@ -220,8 +221,10 @@ impl Space {
         if old_names != self.contact_names(id) {
             self.renamed.insert(id);
         }
-        // A contact's duplicate findings stand in its text, which changed.
-        if is_contact || was_contact == Some(true) || old_keys != keys {
+        // A contact's duplicate findings stand in its head (front matter and
+        // first line): an edit below it moves none of them.
+        let same_head = self.vault.note(id).map(head) == old_head.as_deref();
+        if old_keys != keys || was_contact != Some(is_contact) || (is_contact && !same_head) {
             self.dirty.names.extend(old_keys.into_iter().chain(keys));
         }
         let after = self.touched(&path);
@@ -360,6 +363,13 @@ impl ContactName {
     fn order(&self) -> (&str, bool, NoteId) {
         (self.folded.as_str(), self.alias, self.id)
     }
+}
+
+/// A note's front matter and first line: where its duplicate-name findings
+/// stand, and all their text depends on in the note.
+fn head(note: &Note) -> &str {
+    let end = note.body_start.max(note.first_line().end);
+    note.text.get(..end).unwrap_or(&note.text)
 }
 
 /// Which space a document or path belongs to.
