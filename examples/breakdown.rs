@@ -5,6 +5,9 @@
 //!
 //!     RAYON_NUM_THREADS=1 cargo run --release --example breakdown -- VAULT [YYYY-MM-DD]
 
+mod common;
+
+use common::split_front_matter;
 use kithkin::engine::note::Note;
 use kithkin::engine::vault::Vault;
 use std::time::Instant;
@@ -13,11 +16,7 @@ use std::time::Instant;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
-    let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: breakdown VAULT [DATE]"));
-    let today = std::env::args()
-        .nth(2)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (root, today) = common::vault_and_day("breakdown VAULT [DATE]");
     let found = kithkin::io::find_root(&root).expect("vault");
     let config = kithkin::io::load_config(&found).expect("config");
     let walk = kithkin::io::walk::walk(&found.root, &config);
@@ -55,14 +54,5 @@ fn main() {
             "round {round}: floor parse {floor:.0?} ({events} events) | kith parse {parse:.0?}, index {index:.0?}, rules {rules:.0?} ({} findings)",
             findings.len()
         );
-    }
-}
-
-/// The floor's split (examples/floor.rs).
-fn split_front_matter(text: &str) -> (&str, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else { return ("", text) };
-    match rest.find("\n---\n") {
-        Some(end) => (&rest[..end + 1], &rest[end + 5..]),
-        None => ("", text),
     }
 }

@@ -6,6 +6,9 @@
 //!
 //!     cargo run --release --example floor -- VAULT
 
+mod common;
+
+use common::split_front_matter;
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -34,12 +37,4 @@ fn main() {
         })
         .sum();
     println!("{} files, {events} events", files.len());
-}
-
-fn split_front_matter(text: &str) -> (&str, &str) {
-    let Some(rest) = text.strip_prefix("---\n") else { return ("", text) };
-    match rest.find("\n---\n") {
-        Some(end) => (&rest[..end + 1], &rest[end + 5..]),
-        None => ("", text),
-    }
 }

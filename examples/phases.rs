@@ -2,6 +2,8 @@
 //!
 //!     cargo run --release --example phases -- VAULT [YYYY-MM-DD]
 
+mod common;
+
 use kithkin::engine::analysis;
 use std::time::Instant;
 
@@ -16,11 +18,7 @@ fn rss() -> String {
 }
 
 fn main() {
-    let root = std::path::PathBuf::from(std::env::args().nth(1).expect("usage: phases VAULT [DATE]"));
-    let today = std::env::args()
-        .nth(2)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let (root, today) = common::vault_and_day("phases VAULT [DATE]");
     let t = Instant::now();
     let found = kithkin::io::find_root(&root).expect("vault");
     let config = kithkin::io::load_config(&found).expect("config");

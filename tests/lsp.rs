@@ -1,5 +1,5 @@
-//! The language server driven in process over a duplex pipe, exactly as an
-//! editor would: one test per capability, on small vaults in temporary
+//! The language server driven in process over pipes, exactly as an editor
+//! would: one test per capability, on small vaults in temporary
 //! folders, with `initializationOptions.today` = 2026-12-01.
 
 #[path = "lsp/harness.rs"]

@@ -363,5 +363,19 @@ mod tests {
         assert!(text.contains("\n  people/jana.md:4  wish a happy birthday (Sun 28 Feb, in 3 days)\n"), "{text}");
         assert!(text.ends_with("\n2 things to do for 1 person\n"), "{text}");
         assert_eq!(human(&[]), "Nothing to do: everyone is up to date.\n");
+        // Items of one person that stand apart in urgency order are still
+        // listed together, people in the order of their most urgent item.
+        let base = items(d("2027-02-25")).remove(0);
+        let of = |who: &str, action: &str| AgendaItem {
+            contact: who.to_string(),
+            contact_path: format!("people/{who}.md"),
+            action: action.to_string(),
+            ..base.clone()
+        };
+        let text = human(&[of("a", "first"), of("b", "second"), of("a", "third")]);
+        let order: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ') && !l.is_empty()).collect();
+        assert_eq!(order, ["a", "b", "3 things to do for 2 people"], "{text}");
+        assert!(text.find("first").unwrap() < text.find("third").unwrap());
+        assert!(text.find("third").unwrap() < text.find("\nb\n").unwrap(), "{text}");
     }
 }

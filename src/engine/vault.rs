@@ -68,6 +68,30 @@ struct NameIndex {
 /// The notes that answer to one name: almost always one or two, kept inline.
 type Ids = SmallVec<[NoteId; 2]>;
 
+/// The maps of the [`NameIndex`].
+#[derive(Debug, Clone, Copy)]
+enum Key {
+    Path,
+    Stem,
+    Name,
+    Alias,
+}
+
+impl Key {
+    const ALL: [Key; 4] = [Key::Path, Key::Stem, Key::Name, Key::Alias];
+}
+
+impl NameIndex {
+    fn map_mut(&mut self, key: Key) -> &mut HashMap<CompactString, Ids> {
+        match key {
+            Key::Path => &mut self.paths,
+            Key::Stem => &mut self.stems,
+            Key::Name => &mut self.names,
+            Key::Alias => &mut self.aliases,
+        }
+    }
+}
+
 /// The names a note answers to, folded.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 struct NoteNames {
@@ -100,6 +124,21 @@ impl NoteNames {
 
     fn claims_name(&self, folded: &str) -> bool {
         self.own() == folded || self.aliases.iter().any(|a| a == folded)
+    }
+
+    /// What the note is indexed under in one map of the index.
+    fn keys(&self, key: Key) -> &[CompactString] {
+        match key {
+            Key::Path => std::slice::from_ref(&self.path),
+            Key::Stem => std::slice::from_ref(&self.stem),
+            Key::Name => self.name.as_slice(),
+            Key::Alias => &self.aliases,
+        }
+    }
+
+    /// Every key the note is indexed under, in all maps.
+    fn all_keys(&self) -> impl Iterator<Item = &CompactString> {
+        Key::ALL.into_iter().flat_map(|key| self.keys(key))
     }
 
     fn of(note: &Note) -> NoteNames {
@@ -194,12 +233,13 @@ impl Vault {
         let names: Vec<NoteNames> =
             vault.notes.par_iter().map(|n| n.as_deref().map(NoteNames::of).unwrap_or_default()).collect();
         let notes = &vault.notes;
-        let map = |keys: &(dyn Fn(&NoteNames) -> Vec<&CompactString> + Sync)| {
+        let map = |key: Key| {
             let mut map: HashMap<CompactString, Ids> = HashMap::new();
             for (id, n) in names.iter().enumerate().filter(|(id, _)| notes[*id].is_some()) {
-                for key in keys(n) {
-                    let ids = map.entry(key.clone()).or_default();
-                    if !ids.contains(&(id as NoteId)) {
+                for k in n.keys(key) {
+                    // Ids come in order: a note repeating a key is the last one there.
+                    let ids = map.entry(k.clone()).or_default();
+                    if ids.last() != Some(&(id as NoteId)) {
                         ids.push(id as NoteId);
                     }
                 }
@@ -207,10 +247,10 @@ impl Vault {
             map
         };
         let ((paths, stems), ((names_map, aliases), by_path)) = rayon::join(
-            || rayon::join(|| map(&|n| vec![&n.path]), || map(&|n| vec![&n.stem])),
+            || rayon::join(|| map(Key::Path), || map(Key::Stem)),
             || {
                 rayon::join(
-                    || rayon::join(|| map(&|n| n.name.iter().collect()), || map(&|n| n.aliases.iter().collect())),
+                    || rayon::join(|| map(Key::Name), || map(Key::Alias)),
                     || {
                         let paths = notes.iter().enumerate().filter_map(|(id, n)| Some((n.as_ref()?.path.clone(), id)));
                         paths.map(|(path, id)| (path, id as NoteId)).collect::<HashMap<Arc<str>, NoteId>>()
@@ -431,19 +471,14 @@ impl Vault {
     }
 
     fn index_names_as(&mut self, id: NoteId, names: NoteNames) {
-        let add = |map: &mut HashMap<CompactString, Ids>, key: &CompactString| {
-            let ids = map.entry(key.clone()).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
+        for key in Key::ALL {
+            let map = self.index.map_mut(key);
+            for k in names.keys(key) {
+                let ids = map.entry(k.clone()).or_default();
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
             }
-        };
-        add(&mut self.index.paths, &names.path);
-        add(&mut self.index.stems, &names.stem);
-        if let Some(name) = &names.name {
-            add(&mut self.index.names, name);
-        }
-        for alias in &names.aliases {
-            add(&mut self.index.aliases, alias);
         }
         self.names_of[id as usize] = names;
     }
@@ -451,21 +486,16 @@ impl Vault {
     fn unindex(&mut self, id: NoteId) {
         let names = std::mem::take(&mut self.names_of[id as usize]);
         self.note_keys_changed(&names);
-        let drop = |map: &mut HashMap<CompactString, Ids>, key: &str| {
-            if let Some(ids) = map.get_mut(key) {
-                ids.retain(|i| *i != id);
-                if ids.is_empty() {
-                    map.remove(key);
+        for key in Key::ALL {
+            let map = self.index.map_mut(key);
+            for k in names.keys(key) {
+                if let Some(ids) = map.get_mut(k) {
+                    ids.retain(|i| *i != id);
+                    if ids.is_empty() {
+                        map.remove(k);
+                    }
                 }
             }
-        };
-        drop(&mut self.index.paths, &names.path);
-        drop(&mut self.index.stems, &names.stem);
-        if let Some(name) = &names.name {
-            drop(&mut self.index.names, name);
-        }
-        for alias in &names.aliases {
-            drop(&mut self.index.aliases, alias);
         }
     }
 
@@ -480,8 +510,7 @@ impl Vault {
 
     /// Records a note's names as changed (see [`Vault::refresh`]).
     fn note_keys_changed(&mut self, names: &NoteNames) {
-        let keys = [Some(&names.path), Some(&names.stem), names.name.as_ref()];
-        for key in keys.into_iter().flatten().chain(&names.aliases) {
+        for key in names.all_keys() {
             self.changed_keys.insert(key_hash(key));
         }
     }
@@ -770,12 +799,7 @@ impl Vault {
     /// the names whose [`Vault::claimants`] a change of the note can change.
     pub fn name_keys(&self, id: NoteId) -> Vec<CompactString> {
         let Some(names) = self.names_of.get(id as usize) else { return Vec::new() };
-        let mut keys: Vec<CompactString> = [Some(&names.path), Some(&names.stem), names.name.as_ref()]
-            .into_iter()
-            .flatten()
-            .chain(&names.aliases)
-            .cloned()
-            .collect();
+        let mut keys: Vec<CompactString> = names.all_keys().cloned().collect();
         keys.sort_unstable();
         keys.dedup();
         keys

@@ -94,10 +94,9 @@ pub fn service(output: Output) -> (LspService<Server>, ClientSocket) {
 /// `shutdown` came first, else 1, as the protocol asks.
 pub fn run() -> Result<ExitCode, UsageError> {
     // One thread for the protocol: handlers are quick (the analysis has a
-    // thread of its own, and rayon's pool), and the tens of thousands of
-    // diagnostics of a large vault pass from the publishing task to the
-    // transport's without a cross-thread wake-up each (measured: publishing
-    // twice as fast as on two threads).
+    // thread of its own, and rayon's pool; a large agenda goes to the
+    // blocking pool), and messages pass from the handlers and the publisher
+    // to the transport without a cross-thread wake-up each.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .thread_name("kith-lsp")
         .enable_all()

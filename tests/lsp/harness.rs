@@ -1,7 +1,8 @@
-//! An in-process LSP client: the server runs on a duplex pipe exactly as an
-//! editor would drive it (Content-Length framing, JSON-RPC), and the client
-//! answers the server's own requests with `null`, keeps the latest
-//! diagnostics per URI and every notification.
+//! An in-process LSP client: the server reads a duplex pipe and writes through
+//! its `Output` into a channel, and is driven exactly as an editor would drive
+//! it (Content-Length framing, JSON-RPC); the client answers the server's
+//! own requests with `null`, keeps the latest diagnostics per URI and every
+//! notification.
 
 #![allow(dead_code)]
 

@@ -171,6 +171,32 @@ fn printable(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    /// The streamed document is byte for byte what the pretty printer makes
+    /// of the whole value: at the top and nested, empty, short and longer
+    /// than a batch, with line breaks and quotes inside strings.
+    #[test]
+    fn streaming_prints_what_the_pretty_printer_prints() {
+        use serde_json::{Value, json};
+        let item =
+            |n: &usize| json!({"n": n, "text": format!("line\n\"{n}\""), "nested": {"list": [n, [n]], "empty": []}});
+        for count in [0, 1, 3, 5000] {
+            let items: Vec<usize> = (0..count).collect();
+            let whole: Vec<Value> = items.iter().map(item).collect();
+            for (envelope, filled) in [
+                (Value::from(STREAMED), Value::from(whole.clone())),
+                (
+                    json!({"a": 1, "runs": [{"results": STREAMED, "z": {"k": "v"}}], "version": "2"}),
+                    json!({"a": 1, "runs": [{"results": whole, "z": {"k": "v"}}], "version": "2"}),
+                ),
+            ] {
+                let mut streamed = Vec::new();
+                write_pretty_streaming(&mut streamed, &envelope, &items, item).unwrap();
+                let printed = serde_json::to_vec_pretty(&filled).unwrap();
+                assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(printed).unwrap(), "{count} items");
+            }
+        }
+    }
+
     #[test]
     fn printable_keeps_byte_offsets() {
         let text = "a\u{1b}[2Jb\u{9b}c\td\r\n";
