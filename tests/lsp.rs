@@ -358,7 +358,9 @@ async fn files_changed_on_disk_as_the_client_reports_them() {
         .iter()
         .map(|w| w["globPattern"].as_str().unwrap())
         .collect();
-    assert_eq!(globs, ["**/*.md", "**/*.markdown", "**/kith.toml"]);
+    assert_eq!(globs, ["**/*.md", "**/*.markdown", "**/kith.toml", "**/*"]);
+    // Other files only as they come and go (create 1 | delete 4).
+    assert_eq!(registered["registerOptions"]["watchers"][3]["kind"], 5);
     client.diagnostics_with("people/jana.md", "missing-thanks").await;
     let changed = |rel: &str, kind: u32| json!({ "changes": [{ "uri": client.uri(rel), "type": kind }] });
     std::fs::create_dir_all(client.path("notes")).unwrap();
@@ -368,6 +370,16 @@ async fn files_changed_on_disk_as_the_client_reports_them() {
     std::fs::remove_file(client.path("notes/new.md")).unwrap();
     client.notify("workspace/didChangeWatchedFiles", changed("notes/new.md", 3)).await;
     client.diagnostics_where("notes/new.md", |d| d.is_empty()).await;
+    // An attachment that comes and goes: the link to it is broken, then not, then again.
+    std::fs::write(client.path("notes/cv.md"), "- [[cv.pdf]]\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed("notes/cv.md", 1)).await;
+    client.diagnostics_with("notes/cv.md", "broken-link").await;
+    std::fs::write(client.path("notes/cv.pdf"), b"%PDF-1.7\n").unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed("notes/cv.pdf", 1)).await;
+    client.diagnostics_where("notes/cv.md", |d| d.is_empty()).await;
+    std::fs::remove_file(client.path("notes/cv.pdf")).unwrap();
+    client.notify("workspace/didChangeWatchedFiles", changed("notes/cv.pdf", 3)).await;
+    client.diagnostics_with("notes/cv.md", "broken-link").await;
     // Open documents win over the disk.
     client.open("people/lena.md", LENA).await;
     std::fs::write(client.path("people/lena.md"), "---\ntype: contact\ncadance: 1m\n---\n").unwrap();

@@ -27,6 +27,9 @@
 //!   diagnostics it covers, which the worker wrote before it said so.
 //! - **The file watcher** ([`crate::io::watch`]), only when the client
 //!   cannot watch files for us: one notify watcher and a debounce thread.
+//!   A client that can is asked for every change to notes and `kith.toml`,
+//!   and for every other file only as it comes and goes (attachments are
+//!   link targets; their content never matters).
 //!
 //! # State
 //!

@@ -170,10 +170,16 @@ impl LanguageServer for Server {
         if !by_client {
             return;
         }
-        let watchers = ["**/*.md", "**/*.markdown", "**/kith.toml"]
-            .iter()
-            .map(|glob| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.to_string()), kind: None })
-            .collect();
+        // Notes and the config in full; any other file only as it comes and
+        // goes, since a link may point at it (an attachment) and its content
+        // never matters.
+        let watch = |glob: &str, kind| FileSystemWatcher { glob_pattern: GlobPattern::String(glob.into()), kind };
+        let watchers = vec![
+            watch("**/*.md", None),
+            watch("**/*.markdown", None),
+            watch("**/kith.toml", None),
+            watch("**/*", Some(WatchKind::Create | WatchKind::Delete)),
+        ];
         let options = DidChangeWatchedFilesRegistrationOptions { watchers };
         let registration = Registration {
             id: "kith-watch".into(),
