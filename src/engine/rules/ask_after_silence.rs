@@ -2,6 +2,7 @@ use super::{Check, ContactCtx, Rule, RuleInfo};
 use crate::engine::date::span_words;
 use crate::engine::finding::{Finding, Level};
 use crate::engine::kinds::Kind;
+use crate::engine::text::exact;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "ask-after-silence",
@@ -54,15 +55,15 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
                 continue;
             }
             let message = match last_before {
-                Some(last) => format!(
+                Some(last) => exact(format_args!(
                     "You asked {} for help after {} without a word (last touch {last}) — keep in touch when you need nothing, too",
                     c.name(),
                     span_words((entry.date - last).num_days())
-                ),
-                None => format!(
+                )),
+                None => exact(format_args!(
                     "This ask is the first touch with {} on record — relationships run on getting in touch when you need nothing, too",
                     c.name()
-                ),
+                )),
             };
             out.push(c.at_entry(Rule::AskAfterSilence, entry, message, Some(entry.date)));
         }

@@ -1,6 +1,7 @@
 use super::{Check, ContactCtx, Rule, RuleInfo};
 use crate::engine::date::{relative, short_day};
 use crate::engine::finding::{Finding, Level, identity};
+use crate::engine::text::exact;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "birthday-soon",
@@ -40,13 +41,13 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         use chrono::Datelike;
         format!(", turning {}", next.year() - y)
     });
-    let message = format!(
+    let message = exact(format_args!(
         "{}'s birthday is {} ({}{}) — a short message goes a long way",
         c.name(),
         relative(next, c.today),
         short_day(next),
         age.unwrap_or_default()
-    );
+    ));
     let mut finding = c.in_own_note(Rule::BirthdaySoon, range, message, Some(next));
     finding.identity = identity(&[&c.note.path, "birthday", &next.to_string()]);
     out.push(finding);

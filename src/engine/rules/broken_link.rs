@@ -1,5 +1,6 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::finding::{Finding, Level, identity};
+use crate::engine::text::exact;
 use crate::engine::text::{clip, digest};
 
 pub const RULE: RuleInfo = RuleInfo {
@@ -36,10 +37,10 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         if matches!(resolved.get(i), Some(Some(_))) {
             continue;
         }
-        let message = format!(
+        let message = exact(format_args!(
             "No note is called “{}” — create the contact note or correct the link",
             clip(n.note.target(link), 80)
-        );
+        ));
         let mut finding = n.finding(Rule::BrokenLink, link.range, message);
         finding.identity = identity(&[&n.note.path, &digest(n.note.target(link))]);
         out.push(finding);

@@ -1,6 +1,7 @@
 use super::{Check, ContactCtx, Rule, RuleInfo, quoted_or};
 use crate::engine::date::ago;
 use crate::engine::finding::{Finding, Level};
+use crate::engine::text::exact;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "congratulate",
@@ -36,12 +37,12 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         let due = window.after(entry.date);
         if c.today > due {
             let words = c.entry_words(entry);
-            let message = format!(
+            let message = exact(format_args!(
                 "Congratulate {} on {} — news from {}",
                 c.name(),
                 quoted_or(&words, "their news"),
                 ago(entry.date, c.today)
-            );
+            ));
             out.push(c.at_entry(Rule::Congratulate, entry, message, Some(due)));
         }
     }

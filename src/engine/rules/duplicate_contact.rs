@@ -1,5 +1,6 @@
 use super::{Check, Rule, RuleInfo};
 use crate::engine::finding::{ContactRef, Finding, Level, identity};
+use crate::engine::text::exact;
 use crate::engine::vault::{NoteId, Vault};
 use std::sync::Arc;
 
@@ -57,10 +58,10 @@ fn check(vault: &Vault, name: &str, ids: &[NoteId], out: &mut Vec<Finding>) {
         let shown = note.slice(range.clone()).trim().trim_matches(['"', '\'']).to_string();
         let shown =
             if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
-        let message = format!(
+        let message = exact(format_args!(
             "“{shown}” also names {} — links to [[{shown}]] go to {}; give each person a distinct name, or merge the notes",
             others, winner
-        );
+        ));
         out.push(Finding {
             rule: Rule::DuplicateContact,
             level: Rule::DuplicateContact.default_level(),

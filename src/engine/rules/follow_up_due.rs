@@ -2,6 +2,7 @@ use super::{Check, ContactCtx, Rule, RuleInfo, plain_words};
 use crate::engine::date::{DateShape, ago};
 use crate::engine::finding::{Finding, Level};
 use crate::engine::note::TaskStatus;
+use crate::engine::text::exact;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "follow-up-due",
@@ -41,12 +42,12 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let words = plain_words(c.note.slice(item.words()));
-        let message = format!(
+        let message = exact(format_args!(
             "Follow up with {}: “{}” was due {due} ({})",
             c.name(),
             if words.is_empty() { "this task" } else { &words },
             ago(due, c.today)
-        );
+        ));
         out.push(c.in_own_note(Rule::FollowUpDue, item.first_line, message, Some(due)));
     }
 }

@@ -2,6 +2,7 @@ use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::date::DateShape;
 use crate::engine::finding::{ContactRef, Finding, Level, identity};
 use crate::engine::text::digest;
+use crate::engine::text::exact;
 use crate::engine::vault::Vault;
 use std::sync::Arc;
 
@@ -56,10 +57,10 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             continue;
         }
         let days = (date - n.today).num_days();
-        let message = format!(
+        let message = exact(format_args!(
             "This entry is dated {date}, {} from now: it won't count until then — is the date a typo?",
             if days == 1 { "a day".to_string() } else { format!("{days} days") }
-        );
+        ));
         let mut finding = n.finding(Rule::FutureEntry, item.first_line, message);
         finding.identity = identity(&[&note.path, &i.to_string(), &digest(note.slice(item.first_line).trim())]);
         finding.contact = n

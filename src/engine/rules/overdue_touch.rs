@@ -1,6 +1,7 @@
 use super::{Check, ContactCtx, Rule, RuleInfo};
 use crate::engine::date::ago;
 use crate::engine::finding::{Finding, Level, identity};
+use crate::engine::text::exact;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "overdue-touch",
@@ -46,12 +47,12 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         return;
     }
     let range = c.key_range("cadence").or_else(|| c.key_range("name")).unwrap_or_else(|| c.note.first_line());
-    let message = format!(
+    let message = exact(format_args!(
         "Get back in touch with {}: the last touch was {} ({last}) and you meant to be in touch {} — a short hello needs no reason",
         c.name(),
         ago(last, c.today),
         cadence.every(),
-    );
+    ));
     let mut finding = c.in_own_note(Rule::OverdueTouch, range, message, Some(due));
     finding.identity = identity(&[&c.note.path, "overdue"]);
     out.push(finding);

@@ -1,6 +1,7 @@
 use super::{Check, ContactCtx, Rule, RuleInfo, quoted_or};
 use crate::engine::date::ago;
 use crate::engine::finding::{Finding, Level};
+use crate::engine::text::exact;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "unreciprocated",
@@ -38,12 +39,12 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         let due = window.after(entry.date);
         if c.today > due {
             let words = c.entry_words(entry);
-            let message = format!(
+            let message = exact(format_args!(
                 "Return the favour to {}: {} was {} and nothing has gone back yet — offer help, an intro or your time",
                 c.name(),
                 quoted_or(&words, "their help"),
                 ago(entry.date, c.today)
-            );
+            ));
             out.push(c.at_entry(Rule::Unreciprocated, entry, message, Some(due)));
         }
     }

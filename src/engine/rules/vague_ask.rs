@@ -1,6 +1,7 @@
 use super::{Check, ContactCtx, Rule, RuleInfo};
 use crate::engine::finding::{Finding, Level};
 use crate::engine::kinds::Kind;
+use crate::engine::text::exact;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "vague-ask",
@@ -38,10 +39,10 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         if note.slice(item.text).to_lowercase().contains("how:") {
             continue;
         }
-        let message = format!(
+        let message = exact(format_args!(
             "Say exactly how {} can help: add `how: …` to this ask (like “how: forward my CV to Tom by Friday”)",
             c.name()
-        );
+        ));
         out.push(c.at_entry(Rule::VagueAsk, entry, message, Some(entry.date)));
     }
 }
