@@ -24,7 +24,13 @@ struct Run {
 /// the environment, so that runs agree on every machine.
 fn kith_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_kith"));
-    command.args(args).current_dir(dir).env("KITH_TODAY", TODAY).env_remove("NO_COLOR");
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("KITH_TODAY", TODAY)
+        .env_remove("NO_COLOR")
+        .env_remove("GITHUB_WORKSPACE")
+        .env_remove("CI_PROJECT_DIR");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -189,6 +195,32 @@ fn columns_count_unicode_characters() {
     assert!(github.contains("line=1,col=18,endLine=1,endColumn=27,"), "{github}");
     let human = kith(dir.path(), &["lint"]).stdout;
     assert!(human.contains("--> journal/2026-11-25.md:1:18"), "{human}");
+}
+
+/// Paths are relative to the vault root in every format, wherever kith runs
+/// from; inside a CI job, the formats CI reads are relative to its checkout,
+/// or its annotations would point at files that do not exist.
+#[test]
+fn paths_are_vault_relative_except_where_ci_looks_files_up() {
+    let repo = tempfile::tempdir().unwrap();
+    let notes = repo.path().join("notes");
+    write_file(&notes.join("kith.toml"), b"");
+    write_file(&notes.join("journal/a.md"), b"- [[Ghost]]\n");
+    let formats = ["concise", "json", "github", "sarif", "junit", "gitlab"];
+    let workspace = repo.path().to_str().unwrap();
+    for ci in [None, Some(("GITHUB_WORKSPACE", workspace)), Some(("CI_PROJECT_DIR", workspace))] {
+        for format in formats {
+            let env: Vec<(&str, &str)> = ci.into_iter().collect();
+            let run = kith_in(repo.path(), &["lint", "notes", "--format", format], &env);
+            assert_eq!(run.code, 0, "{}", run.stderr);
+            let prefixed = ci.is_some() && !matches!(format, "concise" | "json");
+            let want = if prefixed { "notes/journal/a.md" } else { "journal/a.md" };
+            assert!(run.stdout.contains(want), "{format} {ci:?}: {}", run.stdout);
+            if !prefixed {
+                assert!(!run.stdout.contains("notes/journal"), "{format} {ci:?}: {}", run.stdout);
+            }
+        }
+    }
 }
 
 #[test]

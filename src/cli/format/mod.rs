@@ -1,9 +1,9 @@
 //! Output formats of `kith lint`: one file each, all reading one [`Report`].
 //!
-//! Formats for people (`human`, `concise`) and for scripts (`json`) print
-//! vault-relative paths, as the spec says. Formats that CI systems read
-//! (`github`, `sarif`, `junit`, `gitlab`) put [`Style::path_prefix`] before
-//! them, because those systems look files up from the repository root.
+//! Every format prints vault-relative paths, as the spec says. Inside a CI
+//! job, the formats that CI systems read (`github`, `sarif`, `junit`,
+//! `gitlab`) put [`Style::path_prefix`] before them, because those systems
+//! look files up from the root of their checkout.
 
 mod concise;
 mod github;
@@ -43,7 +43,7 @@ pub enum Format {
 pub struct Style {
     /// Colour human output; the caller decides (a terminal, no NO_COLOR).
     pub color: bool,
-    /// The vault's folder relative to the working directory, with `/` and a
+    /// The vault's folder relative to the CI checkout, with `/` and a
     /// trailing `/`, or empty. See [`path_prefix`].
     pub path_prefix: String,
 }
@@ -60,18 +60,25 @@ pub fn write(format: Format, report: &Report, style: Style, out: &mut dyn Write)
     }
 }
 
-/// Where the vault lies below the working directory, as a `/`-separated
-/// prefix for vault-relative paths ("notes/" for a vault in `./notes`).
+/// Where the vault lies in the CI checkout, as a `/`-separated prefix for
+/// vault-relative paths ("notes/" for a vault in `notes/` of the repository),
+/// or empty.
 ///
-/// CI runs kith from the repository root, and GitHub and GitLab attach an
-/// annotation only to a path relative to that root; a vault in a subfolder
-/// would otherwise annotate files that do not exist. When the vault is not
-/// below the working directory, no prefix beats a `../` path that no CI
-/// system resolves.
+/// The spec wants paths relative to the vault root, and so they are, except
+/// where a CI system must find the file: GitHub and GitLab attach an
+/// annotation only to a path relative to the checkout they name in
+/// `GITHUB_WORKSPACE` and `CI_PROJECT_DIR`, and a vault in a subfolder would
+/// otherwise annotate files that do not exist. Outside CI, or with the vault
+/// outside the checkout, there is no prefix.
 pub fn path_prefix(vault_root: &Path) -> String {
-    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else { return String::new() };
+    let checkout = ["GITHUB_WORKSPACE", "CI_PROJECT_DIR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .find(|dir| !dir.is_empty())
+        .and_then(|dir| std::fs::canonicalize(dir).ok());
+    let Some(checkout) = checkout else { return String::new() };
     let root = std::fs::canonicalize(vault_root).unwrap_or_else(|_| vault_root.to_path_buf());
-    let Ok(below) = root.strip_prefix(&cwd) else { return String::new() };
+    let Ok(below) = root.strip_prefix(&checkout) else { return String::new() };
     let mut prefix = String::new();
     for part in below.components() {
         prefix.push_str(&part.as_os_str().to_string_lossy());
