@@ -508,6 +508,17 @@ fn exit_1_with_fail_on_in_kith_toml() {
     assert_eq!(kith(dir.path(), &["lint", "--fail-on", "error"]).code, 0, "the flag wins over the file");
 }
 
+/// Spec section 6: the vault root is the nearest folder at or above the
+/// path that holds `kith.toml`, also when a repository lies in between.
+#[test]
+fn kith_toml_is_found_above_a_repository_inside_the_vault() {
+    let dir = vault(&[("kith.toml", "fail-on = \"warning\"\n"), ("code/notes/a.md", UNTHANKED)]);
+    std::fs::create_dir_all(dir.path().join("code/.git")).unwrap();
+    let run = kith(dir.path(), &["lint", "code/notes", "--format", "json"]);
+    assert_eq!(run.code, 1, "fail-on from the vault's kith.toml: {}", run.stderr);
+    assert_eq!(json(&run.stdout)[0]["path"], "code/notes/a.md");
+}
+
 #[test]
 fn exit_2_for_a_missing_path() {
     let dir = vault(&[]);

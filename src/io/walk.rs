@@ -28,8 +28,9 @@ pub struct ConfigFileError {
 }
 
 /// The vault root for a path: the nearest folder at or above it holding
-/// `kith.toml`, not looking past a repository root (a folder with `.git`);
-/// without one, the path itself (its folder, for a file).
+/// `kith.toml` (spec section 6), even past a repository root: a vault may
+/// hold a repository of its own; without one, the path itself (its folder,
+/// for a file).
 pub fn find_root(path: &Path) -> std::io::Result<VaultRoot> {
     let meta = fs::metadata(path)?;
     let start = if meta.is_dir() { path.to_path_buf() } else { path.parent().unwrap_or(Path::new(".")).to_path_buf() };
@@ -40,9 +41,6 @@ pub fn find_root(path: &Path) -> std::io::Result<VaultRoot> {
         let candidate = d.join(config::FILE_NAME);
         if candidate.is_file() {
             return Ok(VaultRoot { root: d.to_path_buf(), config_file: Some(candidate) });
-        }
-        if d.join(".git").exists() {
-            break;
         }
         dir = d.parent();
     }
