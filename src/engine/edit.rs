@@ -113,10 +113,22 @@ pub fn entry_text(date: Date, tags: &[&str], words: &str) -> String {
 pub fn log_entry(note: &Note, date: Date, tags: &[&str], words: &str) -> Option<TextEdit> {
     let body = entry_text(date, tags, words);
     let reads_back = |edit: &TextEdit| logged_entry_reads_back(note, edit, &body, date);
-    if let Some(edit) = log_entry_in_place(note, date, &body).filter(reads_back) {
-        return Some(edit);
+    let in_place = log_entry_in_place(note, date, &body);
+    // Where a paragraph follows right below, a blank line keeps it from
+    // joining the new entry as a lazy continuation.
+    let separated = in_place.as_ref().map(|edit| blank_line_after(&note.text, edit));
+    in_place.into_iter().chain(separated).chain(new_log_at_top(note, &body)).find(reads_back)
+}
+
+/// `edit` with a blank line after what it inserts.
+fn blank_line_after(text: &str, edit: &TextEdit) -> TextEdit {
+    let eol = line_ending(text);
+    let mut new_text = edit.new_text.clone();
+    if !new_text.ends_with(['\n', '\r']) {
+        new_text.push_str(eol);
     }
-    new_log_at_top(note, &body).into_iter().find(reads_back)
+    new_text.push_str(eol);
+    TextEdit { range: edit.range.clone(), new_text }
 }
 
 /// [`log_entry`]'s place for the entry, not yet checked.
@@ -135,8 +147,11 @@ fn log_entry_in_place(note: &Note, date: Date, body: &str) -> Option<TextEdit> {
         return Some(match before {
             Some((item, _)) => TextEdit::insert(line_start(text, item.full.start()), line),
             None => {
+                // Right after the last entry's last line, not after the blank
+                // lines that end the list: the entry stays in the list.
                 let (last, _) = entries[entries.len() - 1];
-                insert_after(text, last.full.end(), line, eol)
+                let end = last.full.start() + text[last.full.range()].trim_end().len();
+                insert_after(text, end, line, eol)
             }
         });
     }
@@ -184,7 +199,9 @@ fn new_log_at_top(note: &Note, body: &str) -> Vec<TextEdit> {
 }
 
 /// Whether the note with `edit` applied reads `body` as an entry dated `date`
-/// where the edit wrote it, and keeps every byte it had.
+/// where the edit wrote it, and nothing else: every byte the note had is
+/// kept, and every item it had reads as before (a paragraph below the new
+/// line must not join it, nor an item lose a line to it).
 fn logged_entry_reads_back(note: &Note, edit: &TextEdit, body: &str, date: Date) -> bool {
     let Some(written) = edit.new_text.find(body) else { return false };
     if !edit.range.is_empty() || edit.range.end > note.text.len() || !note.text.is_char_boundary(edit.range.start) {
@@ -194,12 +211,15 @@ fn logged_entry_reads_back(note: &Note, edit: &TextEdit, body: &str, date: Date)
     let new_text = TextEdit::apply(&note.text, std::slice::from_ref(edit));
     // Which kinds the tags are does not matter here, only where the entry stands.
     let after = Note::parse(&note.path, new_text, Origin::default(), &Config::default());
-    after.items.iter().any(|i| {
-        i.text.start() == at
-            && i.task.is_none()
-            && !i.in_quote
-            && matches!(&i.date, Some((DateShape::Real(d), r)) if *d == date && r.start() == at)
-    })
+    let Some(new) = after.items.iter().position(|i| i.text.start() == at) else { return false };
+    let entry = &after.items[new];
+    let reads_as_entry = entry.task.is_none()
+        && !entry.in_quote
+        && after.slice(entry.text).trim_end() == body
+        && matches!(&entry.date, Some((DateShape::Real(d), r)) if *d == date && r.start() == at);
+    let before = Note::parse(&note.path, note.text.clone(), Origin::default(), &Config::default());
+    let others = after.items.iter().enumerate().filter(|(i, _)| *i != new).map(|(_, item)| after.slice(item.text));
+    reads_as_entry && others.eq(before.items.iter().map(|item| before.slice(item.text)))
 }
 
 /// `- `, `* `, `  1. ` … of a template item, as a bullet for a new item.
@@ -480,6 +500,33 @@ mod tests {
         assert_eq!(
             logged(text, "2026-12-01"),
             "## Log\r\n* 2026-10-15 #got B\r\n* 2026-11-20 #news A\r\n* 2026-12-01 #thanks Card"
+        );
+    }
+
+    /// A paragraph or a table right below the log must stay what it was,
+    /// not become part of the new entry.
+    #[test]
+    fn what_follows_the_log_stays_apart_from_the_entry() {
+        let log = "---\ntype: contact\n---\n## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n";
+        for after in ["\nhow: this paragraph is not part of any entry\n", "\n| a | b |\n| - | - |\n| 1 | 2 |\n"] {
+            let text = format!("{log}{after}");
+            assert_eq!(logged(&text, "2026-12-01"), format!("{log}- 2026-12-01 #thanks Card\n{after}"));
+        }
+        // Newest first, an older entry goes last: the same.
+        let text = "## Log\n- 2026-11-01 #met b\n- 2026-10-01 #met a\n\nA paragraph.\n";
+        assert_eq!(
+            logged(text, "2026-09-01"),
+            "## Log\n- 2026-11-01 #met b\n- 2026-10-01 #met a\n- 2026-09-01 #thanks Card\n\nA paragraph.\n"
+        );
+        // A `Log` heading with a paragraph right below it: a blank line keeps them apart.
+        assert_eq!(
+            logged("# Jana\n## Log\nKept since 2020.\n", "2026-12-01"),
+            "# Jana\n## Log\n- 2026-12-01 #thanks Card\n\nKept since 2020.\n"
+        );
+        // CRLF throughout.
+        assert_eq!(
+            logged("## Log\r\n- 2026-10-01 #met a\r\n- 2026-11-01 #met b\r\n\r\nText.\r\n", "2026-12-01"),
+            "## Log\r\n- 2026-10-01 #met a\r\n- 2026-11-01 #met b\r\n- 2026-12-01 #thanks Card\r\n\r\nText.\r\n"
         );
     }
 
