@@ -190,11 +190,7 @@ fn birthday(vault: &Vault, note: &Note, today: Date, horizon: Date) -> Option<Ag
         return None;
     }
     let name = note.display_name();
-    let turning = birthday.year.map(|y| {
-        use chrono::Datelike;
-        format!(", turning {}", next.year() - y)
-    });
-    let turning = turning.unwrap_or_default();
+    let turning = birthday.turning(next);
     let message = format!(
         "{name}'s birthday is {} ({}{turning}) — a short message goes a long way",
         relative(next, today),

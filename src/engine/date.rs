@@ -178,6 +178,15 @@ impl Birthday {
         let this_year = in_year(today.year());
         if this_year >= today { this_year } else { in_year(today.year() + 1) }
     }
+
+    /// ", turning 40" for the birthday on `day`, when the birth year is known
+    /// and before that day's year (a birth year still to come says nothing).
+    pub fn turning(&self, day: Date) -> String {
+        match self.year.map(|y| day.year() - y) {
+            Some(age) if age > 0 => format!(", turning {age}"),
+            _ => String::new(),
+        }
+    }
 }
 
 /// Whole days from `from` to `to` (negative when `to` is earlier).

@@ -37,16 +37,12 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
         return;
     }
     let Some(range) = c.key_range("birthday") else { return };
-    let age = birthday.year.map(|y| {
-        use chrono::Datelike;
-        format!(", turning {}", next.year() - y)
-    });
     let message = exact(format_args!(
         "{}'s birthday is {} ({}{}) — a short message goes a long way",
         c.name(),
         relative(next, c.today),
         short_day(next),
-        age.unwrap_or_default()
+        birthday.turning(next)
     ));
     let mut finding = c.in_own_note(Rule::BirthdaySoon, range, message, Some(next));
     finding.identity = identity(&[&c.note.path, "birthday", &next.to_string()]);
