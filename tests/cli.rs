@@ -276,20 +276,23 @@ fn github_annotations_escape_properties_and_data() {
     );
 }
 
+/// Inside a CI job, the formats CI reads put the vault's folder in the
+/// checkout before each path, in the field each system reads.
 #[test]
-fn ci_paths_start_at_the_working_directory() {
+fn ci_paths_start_at_the_checkout() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/cli/small"), &dir.path().join("notes/vault"));
-    let github = kith(dir.path(), &["lint", "notes/vault", "--format", "github"]).stdout;
+    let ci = [("GITHUB_WORKSPACE", dir.path().to_str().unwrap())];
+    let run = |format: &str| kith_in(dir.path(), &["lint", "notes/vault", "--format", format], &ci).stdout;
+    let github = run("github");
     assert!(github.contains("file=notes/vault/people/jana.md,"), "{github}");
-    let sarif = json(&kith(dir.path(), &["lint", "notes/vault", "--format", "sarif"]).stdout);
+    let sarif = json(&run("sarif"));
     let uri = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
     assert_eq!(uri, "notes/vault/journal/2026-11-25.md");
-    let gitlab = json(&kith(dir.path(), &["lint", "notes/vault", "--format", "gitlab"]).stdout);
+    let gitlab = json(&run("gitlab"));
     assert_eq!(gitlab[0]["location"]["path"], "notes/vault/journal/2026-11-25.md");
     // People read vault paths, as the spec says.
-    let concise = kith(dir.path(), &["lint", "notes/vault", "--format", "concise"]).stdout;
-    assert!(concise.starts_with("journal/2026-11-25.md:"), "{concise}");
+    assert!(run("concise").starts_with("journal/2026-11-25.md:"));
 }
 
 // SARIF.
