@@ -127,7 +127,7 @@ pub struct YamlError {
 /// Parses one YAML document. `Ok(None)` for an empty document.
 pub fn parse(yaml: &str) -> Result<Option<Node<'_>>, YamlError> {
     let offsets = CharOffsets::new(yaml);
-    let mut builder = Builder { offsets: &offsets, nodes: 0 };
+    let mut builder = Builder { yaml, offsets: &offsets, nodes: 0 };
     let mut parser = Parser::new_from_str(yaml);
     let mut root = None;
     let mut documents = 0;
@@ -160,6 +160,7 @@ pub fn parse(yaml: &str) -> Result<Option<Node<'_>>, YamlError> {
 }
 
 struct Builder<'a> {
+    yaml: &'a str,
     offsets: &'a CharOffsets,
     nodes: usize,
 }
@@ -192,7 +193,10 @@ impl Builder<'_> {
         }
         let start = self.range(span);
         Ok(match event {
-            Event::Scalar(text, style, _, _) => Node::Scalar { text, plain: style == ScalarStyle::Plain, range: start },
+            Event::Scalar(text, style, _, _) => {
+                let range = scalar_range(self.yaml, start, style);
+                Node::Scalar { text, plain: style == ScalarStyle::Plain, range }
+            }
             Event::Alias(_) => Node::Alias { range: start },
             Event::SequenceStart(..) => {
                 let mut items = Vec::new();
@@ -240,6 +244,37 @@ impl Builder<'_> {
             None => Err(YamlError { message: "unexpected end of front matter".into(), offset: None }),
         }
     }
+}
+
+/// A scalar's range as written, no more: saphyr's span of a quoted scalar
+/// runs on over a comment after it, and that of a block scalar over the
+/// line breaks after it. An edit of the value must not take those along.
+fn scalar_range(yaml: &str, range: Range<usize>, style: ScalarStyle) -> Range<usize> {
+    let written = yaml.get(range.clone()).unwrap_or("");
+    let len = match style {
+        ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted => {
+            let quote = if style == ScalarStyle::DoubleQuoted { b'"' } else { b'\'' };
+            let bytes = written.as_bytes();
+            let mut i = 1;
+            let mut end = None;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' if quote == b'"' => i += 1,
+                    // `''` is a quote inside single quotes.
+                    b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+                    b if b == quote => {
+                        end = Some(i + 1);
+                        break;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            end.unwrap_or(written.len())
+        }
+        _ => written.trim_end().len(),
+    };
+    range.start..range.start + len
 }
 
 /// Places a scan error; errors found at the end of input have no offset.
@@ -291,6 +326,16 @@ mod tests {
         let (_, birthday) = &entries[1];
         assert_eq!(&yaml[birthday.range()], "1988-04-12");
         assert_eq!(birthday.resolved(), Some(Resolved::Str), "YAML 1.2: dates are strings");
+    }
+
+    #[test]
+    fn scalar_ranges_end_where_the_value_does() {
+        let yaml = "a: \"x \\\" y\"  # note\nb: 'it''s'  # note\nc: >-\n  one\n  two\n\nd: plain  # note\ne: \"open";
+        let Err(_) = parse(yaml) else { panic!("an open quote is an error") };
+        let yaml = &yaml[..yaml.rfind("e:").unwrap()];
+        let Some(Node::Map { entries, .. }) = parse(yaml).unwrap() else { panic!() };
+        let values: Vec<&str> = entries.iter().map(|(_, v)| &yaml[v.range()]).collect();
+        assert_eq!(values, ["\"x \\\" y\"", "'it''s'", "one\n  two", "plain"]);
     }
 
     #[test]
