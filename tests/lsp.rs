@@ -679,6 +679,78 @@ async fn definition_references_and_rename() {
     assert!(client.call("textDocument/rename", bad).await.get("error").is_some());
 }
 
+/// Rename writes the new name in the form the old one had (a block scalar,
+/// quotes and a comment after them kept), renames an alias where the cursor
+/// is on one, and refuses a name that already leads elsewhere.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rename_keeps_the_front_matter_and_refuses_taken_names() {
+    const BERND: &str = "---\ntype: contact\nname: >-\n  Bernd\n  Block\naliases: [Bebe]\n---\n";
+    const ANNA: &str = "---\ntype: contact\nname: \"Anna Ölund\"  # her full name\n---\n";
+    const FLO: &str = "---\ntype: contact\nname: Flo Wü\naliases:\n  - Flowy\n---\n";
+    const NOTE: &str = "- #met [[Bernd Block]] and [[Bebe]]\n- #met [[Anna Ölund]] and [[Flowy]]\n";
+    let client = Client::start(
+        &[
+            ("people/bernd.md", BERND),
+            ("people/anna.md", ANNA),
+            ("people/flo.md", FLO),
+            ("journal/note.md", NOTE),
+            ("kith.toml", ""),
+        ],
+        capabilities(),
+    )
+    .await;
+    client.notification(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end", "the index").await;
+    let rename = |needle: &'static str, new_name: &'static str| {
+        let client = &client;
+        async move {
+            let mut params = at(client, "journal/note.md", pos(NOTE, needle, 2));
+            params["newName"] = json!(new_name);
+            client.call("textDocument/rename", params).await
+        }
+    };
+    let edited = |answer: &Value, path: &str, text: &str| {
+        apply(text, answer["result"]["changes"][client.uri(path)].as_array().expect("an edit of the note"))
+    };
+    let answer = rename("Bernd Block]]", "Bernd Blöck").await;
+    assert_eq!(
+        edited(&answer, "people/bernd.md", BERND),
+        "---\ntype: contact\nname: >-\n  Bernd Blöck\naliases: [Bebe]\n---\n"
+    );
+    assert_eq!(
+        edited(&answer, "journal/note.md", NOTE),
+        "- #met [[Bernd Blöck]] and [[Bebe]]\n- #met [[Anna Ölund]] and [[Flowy]]\n"
+    );
+    let answer = rename("Anna Ölund]]", "Anna \"Åberg\"").await;
+    assert_eq!(
+        edited(&answer, "people/anna.md", ANNA),
+        "---\ntype: contact\nname: \"Anna \\\"Åberg\\\"\"  # her full name\n---\n"
+    );
+    // On a link written with an alias: that alias, and the links written with it.
+    let prepared =
+        client.request("textDocument/prepareRename", at(&client, "journal/note.md", pos(NOTE, "Bebe]]", 1))).await;
+    assert_eq!(prepared["placeholder"], "Bebe");
+    assert_eq!(prepared["range"], json!({ "start": pos(NOTE, "Bebe]]", 0), "end": pos(NOTE, "Bebe]]", 4) }));
+    let answer = rename("Bebe]]", "Bebé").await;
+    assert_eq!(
+        edited(&answer, "people/bernd.md", BERND),
+        "---\ntype: contact\nname: >-\n  Bernd\n  Block\naliases: [Bebé]\n---\n"
+    );
+    assert_eq!(
+        edited(&answer, "journal/note.md", NOTE),
+        "- #met [[Bernd Block]] and [[Bebé]]\n- #met [[Anna Ölund]] and [[Flowy]]\n"
+    );
+    let answer = rename("Flowy]]", "Flo").await;
+    assert_eq!(edited(&answer, "people/flo.md", FLO), "---\ntype: contact\nname: Flo Wü\naliases:\n  - Flo\n---\n");
+    // Names that lead elsewhere: another's alias, another's name, another's file name.
+    for taken in ["Flowy", "flo wü", "Bernd", "bernd"] {
+        let answer = rename("Anna Ölund]]", taken).await;
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("already leads to"), "{taken}: {answer}");
+    }
+    // A case change of its own name is no conflict.
+    assert!(rename("Anna Ölund]]", "anna ölund").await.get("result").is_some());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn document_and_workspace_symbols() {
     let client = start().await;

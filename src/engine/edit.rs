@@ -5,7 +5,7 @@
 
 use super::config::Config;
 use super::date::{Date, DateShape};
-use super::note::{Item, KeyEntry, Note, Origin, TaskStatus, front_matter};
+use super::note::{FrontMatter, Item, KeyEntry, Note, Origin, TaskStatus, front_matter};
 use super::rules::Rule;
 use std::ops::Range;
 
@@ -334,33 +334,39 @@ fn indentation(line: &str) -> &str {
 /// Whether the note with `edit` applied reads `key` as `value`, written
 /// where the edit put it, with everything else as it was.
 fn key_reads_back(note: &Note, edit: &TextEdit, key: &str, value: &str) -> bool {
+    let Some(written) = edit.new_text.rfind(value) else { return false };
+    let value_at = edit.range.start + written..edit.range.start + written + value.len();
+    front_after(note, edit, key).is_some_and(|front| {
+        // The key's value is what was written (quotes may stand outside the value's range).
+        front.key(key).is_some_and(|entry| {
+            entry.value_range.start() >= value_at.start
+                && entry.value_range.end() <= value_at.end
+                && (value.is_empty() || !entry.value_range.is_empty())
+        })
+    })
+}
+
+/// The front matter of the note with `edit` applied, when every key but
+/// `key` keeps its place and its value, no new problem appears and the body
+/// is untouched; `None` otherwise.
+fn front_after(note: &Note, edit: &TextEdit, key: &str) -> Option<FrontMatter> {
     let text = &note.text;
     if edit.range.start > edit.range.end
         || edit.range.end > text.len()
         || !text.is_char_boundary(edit.range.start)
         || !text.is_char_boundary(edit.range.end)
     {
-        return false;
+        return None;
     }
-    let Some(written) = edit.new_text.rfind(value) else { return false };
-    let value_at = edit.range.start + written..edit.range.start + written + value.len();
     let new_text = TextEdit::apply(text, std::slice::from_ref(edit));
     let mut problems = Vec::new();
     let (front, body_start) = front_matter::parse(&new_text, note.start, false, &mut problems);
-    // The key's value is what was written (quotes may stand outside the value's range).
-    let Some(entry) = front.key(key) else { return false };
-    if entry.value_range.start() < value_at.start || entry.value_range.end() > value_at.end {
-        return false;
-    }
-    if !value.is_empty() && entry.value_range.is_empty() {
-        return false;
-    }
     // Every other key keeps its place and its value (keys are in file order).
     let shift =
         |offset: usize| if offset >= edit.range.end { offset - edit.range.len() + edit.new_text.len() } else { offset };
     let others = |keys: &'_ [KeyEntry]| keys.iter().filter(|k| !k.key.eq_ignore_ascii_case(key)).count();
     if others(&note.front.keys) != others(&front.keys) {
-        return false;
+        return None;
     }
     let old_keys = note.front.keys.iter().filter(|k| !k.key.eq_ignore_ascii_case(key));
     let new_keys = front.keys.iter().filter(|k| !k.key.eq_ignore_ascii_case(key));
@@ -369,13 +375,55 @@ fn key_reads_back(note: &Note, edit: &TextEdit, key: &str, value: &str) -> bool 
             || new.key_range.start() != shift(old.key_range.start())
             || new_text.get(new.value_range.range()) != text.get(old.value_range.range())
         {
-            return false;
+            return None;
         }
     }
     // No new problem, and the body as it was.
     let before = note.problems.iter().filter(|p| p.rule == Rule::FrontMatter).count();
-    problems.iter().filter(|p| p.rule == Rule::FrontMatter).count() <= before
-        && new_text.get(body_start..) == text.get(note.body_start..)
+    let unharmed = problems.iter().filter(|p| p.rule == Rule::FrontMatter).count() <= before
+        && new_text.get(body_start..) == text.get(note.body_start..);
+    unharmed.then_some(front)
+}
+
+/// Sets a contact's `name` in the form the old value has: quoted in the same
+/// quotes, a block scalar (`>-`, `|`) as one line of it, else plain when
+/// YAML allows; `name:` is added when there is none. Checked like
+/// [`set_key`], and the name must read back as `name`.
+pub fn set_name(note: &Note, name: &str) -> Option<TextEdit> {
+    let Some(old) = note.front.name.as_ref().filter(|n| !n.range.is_empty()) else {
+        return set_key(note, "name", &yaml_scalar(name));
+    };
+    let edit = TextEdit { range: old.range.clone(), new_text: scalar_like(note, old.range.clone(), name) };
+    let front = front_after(note, &edit, "name")?;
+    (front.name.as_ref().map(|n| n.value.as_str()) == Some(name)).then_some(edit)
+}
+
+/// Sets the alias at `index` of `aliases` in the form the old one has, as
+/// [`set_name`] does; every other alias must read as before.
+pub fn set_alias(note: &Note, index: usize, alias: &str) -> Option<TextEdit> {
+    let old = note.front.aliases.get(index).filter(|a| !a.range.is_empty())?;
+    let edit = TextEdit { range: old.range.clone(), new_text: scalar_like(note, old.range.clone(), alias) };
+    let front = front_after(note, &edit, "aliases")?;
+    let want = note.front.aliases.iter().enumerate().map(|(i, a)| if i == index { alias } else { a.value.as_str() });
+    front.aliases.iter().map(|a| a.value.as_str()).eq(want).then_some(edit)
+}
+
+/// `value` written as the YAML scalar at `range` is: in the same quotes, as
+/// the text of a block scalar, else plain where YAML allows.
+fn scalar_like(note: &Note, range: Range<usize>, value: &str) -> String {
+    let old = note.slice(range.clone());
+    if old.starts_with('\'') {
+        return format!("'{}'", value.replace('\'', "''"));
+    }
+    if old.starts_with('"') {
+        return format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+    }
+    // A block scalar's text stands on the lines below its `|` or `>` (and
+    // its chomping and indentation marks, perhaps a comment).
+    let before = note.text[..range.start].trim_end_matches([' ', '\t', '\n', '\r']);
+    let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
+    let indicator = line.split_whitespace().take_while(|t| !t.starts_with('#')).last();
+    if indicator.is_some_and(|t| t.starts_with(['|', '>'])) { value.to_string() } else { yaml_scalar(value) }
 }
 
 /// `- [ ]` → `- [x]`.

@@ -49,23 +49,67 @@ pub fn references(ctx: &Ctx, pos: Position, declaration: bool) -> Option<Vec<Loc
     Some(out)
 }
 
-pub fn prepare_rename(ctx: &Ctx, pos: Position) -> Option<PrepareRenameResponse> {
-    let offset = ctx.conv.offset(pos);
+/// What a rename renames: a contact, or one of its aliases.
+#[derive(Clone, Copy)]
+enum Renamed {
+    Contact(NoteId),
+    /// The contact and the index of the alias in its `aliases`.
+    Alias(NoteId, usize),
+}
+
+/// What a rename at `offset` renames, and the span that names it there. On
+/// a link written with one of the contact's aliases, or on the alias in its
+/// `aliases:`, that alias; elsewhere the contact (its `name:`, its title, a
+/// link by name or path).
+fn renamed_at(ctx: &Ctx, offset: usize) -> Option<(Renamed, Range<usize>)> {
+    if ctx.note.is_contact {
+        let alias = ctx.note.front.aliases.iter().position(|a| a.range.start <= offset && offset <= a.range.end);
+        if let Some(index) = alias {
+            return Some((Renamed::Alias(ctx.id, index), ctx.note.front.aliases[index].range.clone()));
+        }
+    }
     let (target, range) = ctx.contact_at(offset)?;
     let contact = ctx.note_of(target)?;
-    Some(PrepareRenameResponse::RangeWithPlaceholder {
-        range: ctx.conv.range(range),
-        placeholder: contact.display_name().to_string(),
-    })
+    let on_alias = ctx.link_at(offset).and_then(|(_, link)| alias_written(contact, ctx.note.target(link)));
+    Some((on_alias.map_or(Renamed::Contact(target), |index| Renamed::Alias(target, index)), range))
+}
+
+/// The index of the alias a link target is written with, when it is not
+/// also the contact's name or file name (which a contact's rename renames).
+fn alias_written(contact: &Note, written: &str) -> Option<usize> {
+    let written = fold(written);
+    if written == fold(contact.display_name()) || written == fold(names::file_stem(&contact.path)) {
+        return None;
+    }
+    contact.front.aliases.iter().position(|a| fold(&a.value) == written)
+}
+
+pub fn prepare_rename(ctx: &Ctx, pos: Position) -> Option<PrepareRenameResponse> {
+    let offset = ctx.conv.offset(pos);
+    let (renamed, range) = renamed_at(ctx, offset)?;
+    let placeholder = match renamed {
+        Renamed::Contact(id) => ctx.note_of(id)?.display_name().to_string(),
+        Renamed::Alias(id, index) => ctx.note_of(id)?.front.aliases.get(index)?.value.to_string(),
+    };
+    Some(PrepareRenameResponse::RangeWithPlaceholder { range: ctx.conv.range(range), placeholder })
 }
 
 /// LSP's `RequestFailed`: the request was valid, but the server could not carry it out.
 const REQUEST_FAILED: i64 = -32803;
 
+fn failed(message: String) -> jsonrpc::Error {
+    jsonrpc::Error { code: jsonrpc::ErrorCode::ServerError(REQUEST_FAILED), message: message.into(), data: None }
+}
+
 /// Renames a contact: its `name` (added when the name came from the file
 /// name), its title when that is its name, and the target of every link to
 /// it, keeping `|labels` and `#headings`. Links written with one of its
-/// aliases still resolve and are left as they are.
+/// aliases still resolve and are left as they are. On an alias (a link
+/// written with it, or the alias in `aliases:`), renames that alias and the
+/// links written with it instead.
+///
+/// A name another note already answers to is refused: links to that note
+/// would silently move to this contact, or the other way round.
 pub fn rename(ctx: &Ctx, pos: Position, new_name: &str) -> jsonrpc::Result<Option<WorkspaceEdit>> {
     let new_name = new_name.trim();
     if new_name.is_empty() || new_name.contains(['[', ']', '|', '#', '^', '\n', '\r']) {
@@ -74,44 +118,60 @@ pub fn rename(ctx: &Ctx, pos: Position, new_name: &str) -> jsonrpc::Result<Optio
         ));
     }
     let offset = ctx.conv.offset(pos);
-    let Some((target, _)) = ctx.contact_at(offset) else { return Ok(None) };
+    let Some((renamed, _)) = renamed_at(ctx, offset) else { return Ok(None) };
+    let (Renamed::Contact(target) | Renamed::Alias(target, _)) = renamed;
     let Some(contact) = ctx.note_of(target) else { return Ok(None) };
+    let vault = &ctx.space.vault;
+    let folded = fold(new_name);
+    let describe = |id: NoteId| vault.note(id).map(|n| format!("{} ({})", n.display_name(), n.path));
+    let taken = match vault.resolve(new_name) {
+        Some(Target::Note(id)) if id != target => describe(id),
+        Some(Target::File) => Some("a file of the vault".to_string()),
+        _ => None,
+    }
+    .or_else(|| vault.contacts_named(&folded).into_iter().find(|&id| id != target).and_then(describe));
+    if let Some(other) = taken {
+        return Err(failed(format!(
+            "“{new_name}” already leads to {other}: links to either would point at the wrong one — choose another name"
+        )));
+    }
     let mut edits: HashMap<String, Vec<CoreEdit>> = HashMap::new();
     let own = edits.entry(contact.path.to_string()).or_default();
-    match &contact.front.name {
-        Some(name) => own
-            .push(CoreEdit { range: name.range.clone(), new_text: name_value(contact, name.range.clone(), new_name) }),
-        None => match edit::set_key(contact, "name", &edit::yaml_scalar(new_name)) {
-            Some(edit) => own.push(edit),
-            // Links renamed to a name the contact does not have would all break.
-            None => {
-                return Err(jsonrpc::Error {
-                    code: jsonrpc::ErrorCode::ServerError(REQUEST_FAILED),
-                    message: format!(
-                        "kith cannot add `name:` to the front matter of {} safely — add it by hand, then rename",
-                        contact.path
-                    )
-                    .into(),
-                    data: None,
-                });
+    // Which links follow: those written with the old name (or file name), or with the alias.
+    let follows: Box<dyn Fn(&str) -> bool> = match renamed {
+        Renamed::Contact(_) => {
+            let Some(edit) = edit::set_name(contact, new_name) else {
+                // Links renamed to a name the contact does not have would all break.
+                return Err(failed(format!(
+                    "kith cannot change `name:` in the front matter of {} safely — change it by hand, then rename",
+                    contact.path
+                )));
+            };
+            own.push(edit);
+            if let Some(title) = title_range(contact) {
+                own.push(CoreEdit { range: title, new_text: new_name.to_string() });
             }
-        },
-    }
-    if let Some(title) = title_range(contact) {
-        own.push(CoreEdit { range: title, new_text: new_name.to_string() });
-    }
-    let aliases: Vec<String> = contact.front.aliases.iter().map(|a| fold(&a.value)).collect();
-    let by_name = [fold(contact.display_name()), fold(names::file_stem(&contact.path))];
+            Box::new(|written| alias_written(contact, written).is_none())
+        }
+        Renamed::Alias(_, index) => {
+            let Some(edit) = edit::set_alias(contact, index, new_name) else {
+                return Err(failed(format!(
+                    "kith cannot change `aliases:` in the front matter of {} safely — change it by hand, then rename",
+                    contact.path
+                )));
+            };
+            own.push(edit);
+            Box::new(move |written| alias_written(contact, written) == Some(index))
+        }
+    };
     for (note, link) in links_to(ctx, target) {
         let link = &note.links[link];
-        let written = fold(note.target(link));
-        if aliases.contains(&written) && !by_name.contains(&written) {
-            continue;
+        if follows(note.target(link)) {
+            edits
+                .entry(note.path.to_string())
+                .or_default()
+                .push(CoreEdit { range: link.target_range.range(), new_text: new_name.to_string() });
         }
-        edits
-            .entry(note.path.to_string())
-            .or_default()
-            .push(CoreEdit { range: link.target_range.range(), new_text: new_name.to_string() });
     }
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for (path, list) in edits {
@@ -120,19 +180,4 @@ pub fn rename(ctx: &Ctx, pos: Position, new_name: &str) -> jsonrpc::Result<Optio
         changes.entry(uri).or_default().extend(list.iter().map(|e| conv.edit(e)));
     }
     Ok(Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }))
-}
-
-/// The new `name:` value, quoted as the old one was when it was quoted.
-fn name_value(note: &Note, range: Range<usize>, new_name: &str) -> String {
-    let old = note.slice(range.clone());
-    let inside_quotes = !old.starts_with(['"', '\'']) && note.text[..range.start].ends_with(['"', '\'']);
-    if inside_quotes {
-        if note.text[..range.start].ends_with('\'') {
-            new_name.replace('\'', "''")
-        } else {
-            new_name.replace('\\', "\\\\").replace('"', "\\\"")
-        }
-    } else {
-        edit::yaml_scalar(new_name)
-    }
 }
