@@ -435,15 +435,46 @@ pub fn mark_done(item: &Item) -> Option<TextEdit> {
     Some(TextEdit { range: checkbox.start() + 1..checkbox.end() - 1, new_text: "x".into() })
 }
 
-/// Appends ` how: ` to an ask's first line.
-pub fn add_how(item: &Item) -> TextEdit {
-    TextEdit::insert(item.first_line.end(), " how: ".into())
+/// Appends ` how: ` to an ask's first line, before the comments that end it:
+/// a `kith-ignore` there silences its line only while it ends the line.
+pub fn add_how(note: &Note, item: &Item) -> TextEdit {
+    let line = note.slice(item.first_line);
+    let mut words = line.trim_end();
+    while let Some(open) = words.strip_suffix("-->").and_then(|w| w.rfind("<!--")) {
+        words = words[..open].trim_end();
+    }
+    if words.len() == line.len() {
+        return TextEdit::insert(item.first_line.end(), " how: ".into());
+    }
+    // The space before the comments becomes the one after `how:`.
+    let spaced = line[words.len()..].starts_with([' ', '\t']);
+    TextEdit::insert(item.first_line.start() + words.len(), if spaced { " how:" } else { " how: " }.into())
 }
 
-/// A `kith-ignore` comment at the end of the line holding `offset`.
+/// A `kith-ignore` for `rule` on the line holding `offset`: added to the
+/// comment that already silences that line, at its end or alone on the line
+/// above, else a new comment at the end of the line (a second comment there
+/// would leave the first no longer ending the line, and so silencing nothing).
 pub fn ignore_comment(note: &Note, offset: usize, rule: &str) -> TextEdit {
+    let text = &note.text;
     let line = note.lines.line_of(offset);
-    let range = note.lines.line_range(&note.text, line).unwrap_or(offset..offset);
+    let range = note.lines.line_range(text, line).unwrap_or(offset..offset);
+    let silenced = note.suppressions.iter().any(|s| s.line == line && s.rules.is_some());
+    for at in [Some(line), line.checked_sub(1)].into_iter().flatten().filter(|_| silenced) {
+        let Some(holder) = note.lines.line_range(text, at) else { continue };
+        let written = text[holder.clone()].trim_end();
+        let Some(open) = written.strip_suffix("-->").and_then(|w| w.rfind("<!--")) else { continue };
+        if at != line && !written[..open].trim().is_empty() {
+            continue;
+        }
+        let inner = &written[open + 4..written.len() - 3];
+        let Some(list) = inner.trim_start().strip_prefix("kith-ignore").and_then(|r| r.trim_start().strip_prefix(':'))
+        else {
+            continue;
+        };
+        let end = holder.start + open + 4 + inner.trim_end().len();
+        return TextEdit::insert(end, format!("{}{rule}", if list.trim().is_empty() { " " } else { ", " }));
+    }
     TextEdit::insert(range.end, format!(" <!-- kith-ignore: {rule} -->"))
 }
 
@@ -575,6 +606,51 @@ mod tests {
         assert_eq!(
             logged("## Log\r\n- 2026-10-01 #met a\r\n- 2026-11-01 #met b\r\n\r\nText.\r\n", "2026-12-01"),
             "## Log\r\n- 2026-10-01 #met a\r\n- 2026-11-01 #met b\r\n- 2026-12-01 #thanks Card\r\n\r\nText.\r\n"
+        );
+    }
+
+    /// A rule silenced on a line that already has a `kith-ignore` joins it:
+    /// a second comment would leave the first no longer ending the line.
+    #[test]
+    fn ignore_comments_join_the_one_there() {
+        let ignored = |text: &str, rule: &str| {
+            let n = note(text);
+            let at = text.find("#ask").unwrap();
+            TextEdit::apply(text, &[ignore_comment(&n, at, rule)])
+        };
+        assert_eq!(
+            ignored("- 2026-11-20 #ask Hilfe\n", "vague-ask"),
+            "- 2026-11-20 #ask Hilfe <!-- kith-ignore: vague-ask -->\n"
+        );
+        assert_eq!(
+            ignored("- 2026-11-20 #ask Hilfe 😀 <!-- kith-ignore: ask-after-silence -->\n", "vague-ask"),
+            "- 2026-11-20 #ask Hilfe 😀 <!-- kith-ignore: ask-after-silence, vague-ask -->\n"
+        );
+        assert_eq!(
+            ignored("<!-- kith-ignore: ask-after-silence -->\r\n- 2026-11-20 #ask Hilfe\r\n", "vague-ask"),
+            "<!-- kith-ignore: ask-after-silence, vague-ask -->\r\n- 2026-11-20 #ask Hilfe\r\n"
+        );
+        // A comment that silences nothing here is left alone.
+        assert_eq!(
+            ignored("Text <!-- kith-ignore: x -->\n- 2026-11-20 #ask Hilfe <!-- a note -->\n", "vague-ask"),
+            "Text <!-- kith-ignore: x -->\n- 2026-11-20 #ask Hilfe <!-- a note --> <!-- kith-ignore: vague-ask -->\n"
+        );
+    }
+
+    #[test]
+    fn how_goes_before_the_comments_that_end_the_line() {
+        let with_how = |text: &str| {
+            let n = note(text);
+            TextEdit::apply(text, &[add_how(&n, &n.items[0])])
+        };
+        assert_eq!(with_how("- 2026-11-20 #ask Hilfe\n"), "- 2026-11-20 #ask Hilfe how: \n");
+        assert_eq!(
+            with_how("- 2026-11-20 #ask Hilfe 😀 <!-- a --> <!-- kith-ignore: x -->\n"),
+            "- 2026-11-20 #ask Hilfe 😀 how: <!-- a --> <!-- kith-ignore: x -->\n"
+        );
+        assert_eq!(
+            with_how("- 2026-11-20 #ask Hilfe<!-- kith-ignore: x -->"),
+            "- 2026-11-20 #ask Hilfe how: <!-- kith-ignore: x -->"
         );
     }
 

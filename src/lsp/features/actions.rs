@@ -128,7 +128,12 @@ impl Fixes<'_> {
             }
             (Rule::VagueAsk, _) => {
                 if let Some(item) = ctx.note.items.iter().find(|i| i.first_line.range() == f.range) {
-                    self.push(out, "Add `how:` to this ask".into(), true, self.in_note(ctx.note, edit::add_how(item)));
+                    self.push(
+                        out,
+                        "Add `how:` to this ask".into(),
+                        true,
+                        self.in_note(ctx.note, edit::add_how(ctx.note, item)),
+                    );
                 }
             }
             (Rule::FollowUpDue, _) => {
