@@ -537,6 +537,52 @@ async fn quick_fix_without_resource_operations_and_a_suggested_kind() {
     client.diagnostics_without("journal/2026-11-25.md", "unknown-kind").await;
 }
 
+/// An alias two contacts share leads to one of them: picking the other
+/// writes a link that leads to it, with the alias as the link's text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completing_a_shared_alias_links_the_contact_picked() {
+    let contact = |name: &str| format!("---\ntype: contact\nname: {name}\naliases: [Jana]\n---\n");
+    let (mueller, schmidt) = (contact("Jana Müller"), contact("Jana Schmidt"));
+    let client = Client::start(
+        &[("people/jana-mueller.md", &mueller), ("people/jana-schmidt.md", &schmidt), ("kith.toml", "")],
+        capabilities(),
+    )
+    .await;
+    client.notification(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end", "the index").await;
+    client.open("notes/probe.md", "- [[Jana]]\n").await;
+    let resolved =
+        client.request("textDocument/definition", at(&client, "notes/probe.md", pos("- [[Jana]]", "Jana", 1))).await;
+    let winner = if resolved["uri"] == client.uri("people/jana-mueller.md") { "Jana Müller" } else { "Jana Schmidt" };
+    let loser = if winner == "Jana Müller" { "Jana Schmidt" } else { "Jana Müller" };
+    let cases = [
+        ("notes/a.md", "- #met [[Jan", false),
+        ("notes/b.md", "- #met [[Jan]] at lunch", true),
+        ("notes/c.md", "- #met [[Jan|J.]]", true),
+    ];
+    for (rel, text, closed) in cases {
+        client.open(rel, text).await;
+        let list = client.request("textDocument/completion", at(&client, rel, pos(text, "Jan", 3))).await;
+        let written: Vec<(String, String)> = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["label"] == "Jana")
+            .map(|i| {
+                let of = i["labelDetails"]["description"].as_str().unwrap().to_string();
+                (of, i["textEdit"]["newText"].as_str().unwrap().to_string())
+            })
+            .collect();
+        let end = if closed { "" } else { "]]" };
+        let label = if text.contains('|') { String::new() } else { "|Jana".to_string() };
+        let mut want =
+            vec![(winner.to_string(), format!("Jana{end}")), (loser.to_string(), format!("{loser}{label}{end}"))];
+        let mut got = written.clone();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "{text}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completion_of_contacts_kinds_dates_and_front_matter() {
     let client = start().await;

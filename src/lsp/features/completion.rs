@@ -4,9 +4,9 @@
 use super::Ctx;
 use crate::engine::date::{Date, Span, Unit};
 use crate::engine::kinds::Kind;
-use crate::engine::names::fold;
+use crate::engine::names::{self, fold};
 use crate::engine::note::front_matter::{self, KNOWN_KEYS};
-use crate::engine::vault::NoteId;
+use crate::engine::vault::{NoteId, Target};
 use chrono::{Datelike, Weekday};
 use std::collections::{BTreeSet, HashSet};
 use std::ops::Range;
@@ -125,7 +125,8 @@ fn contacts(ctx: &Ctx, line: &Line, start: usize) -> CompletionResponse {
                 Some(last) => format!("last touch {last}"),
                 None => "no touch yet".into(),
             });
-            let new_text = if closed { name.label.clone() } else { format!("{}]]", name.label) };
+            let written = leading_to(ctx, name.id, &name.label, rest);
+            let new_text = if closed { written } else { format!("{written}]]") };
             let mut item = edit_item(ctx, name.label.clone(), start..end, new_text, CompletionItemKind::REFERENCE);
             item.detail = Some(detail.join(" · "));
             if name.alias {
@@ -142,6 +143,22 @@ fn contacts(ctx: &Ctx, line: &Line, start: usize) -> CompletionResponse {
         })
         .collect();
     list(items, incomplete)
+}
+
+/// What to write for a link to `id` picked by `label`: the label itself,
+/// unless it leads elsewhere (an alias or name two contacts share); then the
+/// contact's name, else its path, with the label kept as the link's text.
+/// `rest` is what follows the target already (`]]`, `|label`, `#heading`).
+fn leading_to(ctx: &Ctx, id: NoteId, label: &str, rest: &str) -> String {
+    let vault = &ctx.space.vault;
+    let leads_here = |target: &str| vault.resolve(target) == Some(Target::Note(id));
+    if leads_here(label) {
+        return label.to_string();
+    }
+    let Some(contact) = ctx.note_of(id) else { return label.to_string() };
+    let path = names::without_extension(&contact.path);
+    let target = [contact.display_name(), path, &contact.path].into_iter().find(|t| leads_here(t)).unwrap_or(path);
+    if rest.starts_with(['|', '#', '^']) { target.to_string() } else { format!("{target}|{label}") }
 }
 
 /// The last touch of a contact up to today.
