@@ -432,6 +432,34 @@ type: contact
     );
 }
 
+/// The message says what is on record: nothing, asks and news only, or a
+/// touch of the same day.
+#[test]
+fn ask_after_silence_says_what_is_on_record() {
+    let fixture = |log: &str| {
+        format!("//- /kith.toml\n[rules]\nvague-ask = \"off\"\n//- /people/jana.md\n---\ntype: contact\n---\n{log}")
+    };
+    let said = |log: &str| -> Vec<String> {
+        messages("2026-12-01", &fixture(log)).into_iter().filter(|m| m.starts_with("ask-after-silence")).collect()
+    };
+    assert_eq!(
+        said("- 2026-11-06 #ask First\n"),
+        [
+            "ask-after-silence: This ask is the first touch with jana on record — relationships run on getting in touch when you need nothing, too"
+        ]
+    );
+    assert_eq!(
+        said("- 2026-11-06 #ask First\n- 2026-11-08 #news Moved\n- 2026-11-09 #ask Second\n")[1],
+        "ask-after-silence: Before this ask, your log with jana holds only asks and news — relationships run on getting in touch when you need nothing, too"
+    );
+    assert_eq!(
+        said("- 2026-11-12 #met Lunch\n- 2026-11-12 #ask At lunch\n"),
+        [
+            "ask-after-silence: Your only other touch with jana is from the day of this ask — relationships run on getting in touch when you need nothing, too"
+        ]
+    );
+}
+
 #[test]
 fn front_matter_types_and_positions() {
     check(

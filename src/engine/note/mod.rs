@@ -104,6 +104,11 @@ impl Note {
 
     /// A note kith did not read because it is too large.
     pub fn skipped(path: &str, size: u64, max: u64) -> Note {
+        // Sizes that round alike are told in bytes: "1.0 KB, more than 1.0 KB" says nothing.
+        let sizes = match (human_size(size), human_size(max)) {
+            (a, b) if a == b => (format!("{size} bytes"), format!("{max} bytes")),
+            pair => pair,
+        };
         let mut note = Note::parse(
             path,
             String::new(),
@@ -115,8 +120,8 @@ impl Note {
             0..0,
             format!(
                 "kith did not read this file: it is {}, more than max-file-size ({}) — raise max-file-size in kith.toml or split the note",
-                human_size(size),
-                human_size(max)
+                sizes.0,
+                sizes.1
             ),
         ));
         note
@@ -175,5 +180,21 @@ pub fn human_size(bytes: u64) -> String {
         format!("{:.1} KB", bytes as f64 / KB as f64)
     } else {
         format!("{bytes} B")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Note;
+
+    #[test]
+    fn a_skipped_file_tells_sizes_that_differ() {
+        let said = |size, max| Note::skipped("big.md", size, max).problems[0].message.clone();
+        assert!(said(3000, 1024).contains("it is 2.9 KB, more than max-file-size (1.0 KB)"), "{}", said(3000, 1024));
+        assert!(
+            said(1025, 1024).contains("it is 1025 bytes, more than max-file-size (1024 bytes)"),
+            "{}",
+            said(1025, 1024)
+        );
     }
 }

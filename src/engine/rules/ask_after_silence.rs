@@ -60,6 +60,17 @@ fn check(c: &ContactCtx, out: &mut Vec<Finding>) {
                     c.name(),
                     span_words((entry.date - last).num_days())
                 )),
+                // Said as it is: a same-day touch, or earlier asks and news, are on record.
+                None if entries[i..i + same_day].iter().any(|e| !std::ptr::eq(e, entry) && counts(e)) => {
+                    exact(format_args!(
+                        "Your only other touch with {} is from the day of this ask — relationships run on getting in touch when you need nothing, too",
+                        c.name()
+                    ))
+                }
+                None if i > 0 => exact(format_args!(
+                    "Before this ask, your log with {} holds only asks and news — relationships run on getting in touch when you need nothing, too",
+                    c.name()
+                )),
                 None => exact(format_args!(
                     "This ask is the first touch with {} on record — relationships run on getting in touch when you need nothing, too",
                     c.name()
