@@ -663,6 +663,8 @@ exclude = ["templates/**"]
 [[Nobody]] and [[photo.jpg]]
 ^^^^^^^^^^ warning: broken-link
                ^^^^^^^^^^^^^ warning: broken-link
+\[[Escaped]] shows its brackets; \\[[Not escaped]] is a link.
+                                   ^^^^^^^^^^^^^^^ warning: broken-link
 `[[In code]]` is text.
 ```
 [[In a fence]]

@@ -404,7 +404,10 @@ fn scan_links(
     while let Some(found) = find_pair(&text[search..], "[[") {
         let open = search + found;
         search = open + 2;
-        if masked(open) {
+        // `\[[X]]` is written to show the brackets, as Markdown escapes go
+        // (an odd number of backslashes escapes; `\\[[X]]` is a link).
+        let backslashes = bytes[body_start..open].iter().rev().take_while(|&&b| b == b'\\').count();
+        if masked(open) || backslashes % 2 == 1 {
             continue;
         }
         let inner_start = open + 2;
