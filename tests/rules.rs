@@ -901,6 +901,7 @@ type: contact
   - 2026-11-03 #got Nested
     ^ warning: missing-thanks
 > - 2026-11-04 #got Quoted: not an entry
+- > 2026-11-07 #got A quote in an item: not an entry
 ```
 - 2026-11-05 #got Fenced: not an entry
 ```

@@ -174,6 +174,10 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
             Event::Start(Tag::BlockQuote(_)) => {
                 quote_depth += 1;
                 quotes.push(range);
+                // `- > 2026-11-24 #ask …`: the item's first paragraph is quoted.
+                if let Some(f) = frames.last_mut().filter(|f| f.text.is_none()) {
+                    f.in_quote = true;
+                }
                 close_text(&mut frames);
             }
             Event::End(TagEnd::BlockQuote(_)) => quote_depth = quote_depth.saturating_sub(1),
