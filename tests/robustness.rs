@@ -643,7 +643,7 @@ fn exercise(files: Vec<(String, String)>, config: Config, today: Date, depth: De
                 );
             }
             if note.kinds(item).iter().any(|k| k.kind == Kind::Ask) {
-                apply_and_reparse(note, &edit::add_how(item), &config, "add_how");
+                apply_and_reparse(note, &edit::add_how(note, item), &config, "add_how");
             }
         }
         stage.set(format!("edit::ignore_comment on {}", note.path));
