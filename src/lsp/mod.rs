@@ -88,9 +88,11 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{ClientSocket, ExitedError, LspService};
 
 /// The service and its client socket, for serving over any pipe; the
-/// transport must write through the same `output`.
-pub fn service(output: Output) -> (LspService<Server>, ClientSocket) {
-    LspService::new(move |client| Server::new(client, output))
+/// transport must write through the same `output`. URIs a client sends
+/// unescaped are escaped before the messages are read ([`proto::escape_uris`]).
+pub fn service(output: Output) -> (proto::EscapeUris<LspService<Server>>, ClientSocket) {
+    let (service, socket) = LspService::new(move |client| Server::new(client, output));
+    (proto::EscapeUris(service), socket)
 }
 
 /// Serves on stdin and stdout until `exit`. The exit code is 0 when
@@ -166,7 +168,7 @@ impl tokio::io::AsyncWrite for Output {
 /// Notes a `shutdown` request as it is read. Its handler may never run: an
 /// `exit` right behind it cancels whatever is still pending.
 struct NoticeShutdown {
-    inner: LspService<Server>,
+    inner: proto::EscapeUris<LspService<Server>>,
     shut_down: Arc<AtomicBool>,
 }
 
