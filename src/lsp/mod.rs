@@ -36,7 +36,16 @@
 //! [`state::World`] (behind an `RwLock`) holds the vault index of the
 //! workspace, one-note vaults for Markdown files opened from outside it, and
 //! "today"; [`state::Documents`] (behind a `Mutex`) holds the editor's
-//! texts. Open documents win over the disk. Edits reach the vault on the next
+//! texts, keyed by one spelling of each file's URI ([`proto::normal`]).
+//! Open documents win over the disk.
+//!
+//! One vault is indexed: that of the first workspace folder in one, or,
+//! without a workspace, of the first file opened in one. Files of other
+//! folders and other vaults are one-note vaults read with their own
+//! `kith.toml` and without the rules that need the rest of their vault
+//! ([`state::World::loose_config`]): making each its own indexed vault
+//! would need a root, a watcher and a configuration per vault in the
+//! worker and the features, which assume one. Edits reach the vault on the next
 //! *flush*, done by the worker, or by a request before it answers, so that
 //! every request sees every edit that came before it.
 //!

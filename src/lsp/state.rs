@@ -406,7 +406,7 @@ pub struct World {
     /// The vault root as the client spells it, which may be through a
     /// symbolic link: URIs going out are built on it, so that they name the
     /// files the editor knows. Without a workspace, the vault of the first
-    /// file opened in one (see [`World::adopt_root`]); until then `None`,
+    /// file opened in one (see `World::adopt_root`); until then `None`,
     /// and every file is loose.
     pub root: Option<PathBuf>,
     /// The same folder with symbolic links resolved, for paths spelled that way.
