@@ -1015,3 +1015,126 @@ async fn edits_while_a_large_vault_is_published_lose_no_diagnostics() {
     assert!(want.len() > 2000, "most notes have a finding: {}", want.len());
     assert_eq!(client.snapshot_equal(&want).await, want);
 }
+
+/// Initialize parameters without a workspace (`rootUri: null`), plus `extra`.
+fn without_workspace(extra: Value) -> Value {
+    let mut params = json!({
+        "processId": null,
+        "rootUri": null,
+        "capabilities": capabilities(),
+        "initializationOptions": { "today": harness::TODAY }
+    });
+    for (key, value) in extra.as_object().unwrap() {
+        params[key] = value.clone();
+    }
+    params
+}
+
+/// Without a workspace, the first note opened in a vault makes it the vault
+/// (the nearest `kith.toml` above it): its links resolve, hover and
+/// definition answer, the whole vault is read with progress and published.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_workspace_the_vault_of_the_first_opened_note_is_read() {
+    let (dir, root) = harness::vault(&files());
+    let client = Client::start_with(dir, root, without_workspace(json!({}))).await;
+    client.open("journal/2026-11-25.md", JOURNAL).await;
+    let journal = client.diagnostics_where("journal/2026-11-25.md", |d| !d.is_empty()).await;
+    // Only `[[Nobody Known]]` is broken: Jana and Max are notes of the vault.
+    assert_eq!(codes(&journal), ["broken-link", "unknown-kind"]);
+    client.notification(|n| n["method"] == "$/progress" && n["params"]["value"]["kind"] == "end", "the index").await;
+    client.diagnostics_with("people/jana.md", "missing-thanks").await;
+    let hover =
+        client.request("textDocument/hover", at(&client, "journal/2026-11-25.md", pos(JOURNAL, "Jana", 0))).await;
+    assert!(hover["contents"]["value"].as_str().unwrap().contains("Jana Müller"), "{hover}");
+    let found =
+        client.request("textDocument/definition", at(&client, "journal/2026-11-25.md", pos(JOURNAL, "Jana", 0))).await;
+    assert_eq!(found["uri"], client.uri("people/jana.md"));
+}
+
+/// `rootPath` alone (older clients) names the workspace.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_root_path_without_a_root_uri_names_the_workspace() {
+    let (dir, root) = harness::vault(&files());
+    let params = without_workspace(json!({ "rootPath": root.to_str().unwrap() }));
+    let client = Client::start_with(dir, root, params).await;
+    client.diagnostics_with("people/jana.md", "missing-thanks").await;
+    let journal = client.diagnostics_with("journal/2026-11-25.md", "broken-link").await;
+    assert_eq!(codes(&journal), ["broken-link", "unknown-kind"]);
+}
+
+/// Two workspace folders, each a vault: the first is indexed; a note of
+/// the second is read with its own `kith.toml` and without the rules that
+/// need the rest of its vault, so its links are not called broken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_of_a_second_workspace_folder_has_no_false_findings() {
+    let (dir, root) = harness::vault(&files());
+    let ana = "---\ntype: contact\nname: Ana Lima\n---\n- 2026-11-20 #got A book\n";
+    let other_text = "- 2026-11-20 #coffee [[Ana Lima]]\n- 2026-11-21 #thnaks [[Ana]]\n";
+    let (_other_dir, other) =
+        harness::vault(&[("kith.toml", "[kinds]\ncoffee = \"met\"\n"), ("people/ana.md", ana), ("log.md", other_text)]);
+    let uri_of = |path: &std::path::Path| Uri::from_file_path(path).unwrap().as_str().to_string();
+    let folders = json!([{ "uri": uri_of(&root), "name": "a" }, { "uri": uri_of(&other), "name": "b" }]);
+    let params = without_workspace(json!({ "rootUri": uri_of(&root), "workspaceFolders": folders }));
+    let client = Client::start_with(dir, root, params).await;
+    client.diagnostics_with("people/jana.md", "missing-thanks").await;
+    let log = uri_of(&other.join("log.md"));
+    client.open_uri(&log, other_text).await;
+    // `#coffee` is a kind there; `#thnaks` is not.
+    let found = client.diagnostics_of_uri(&log, |d| !d.is_empty()).await;
+    assert_eq!(codes(&found), ["unknown-kind"]);
+    // A contact note there is not judged on a ledger kith has not read.
+    let ana_uri = uri_of(&other.join("people/ana.md"));
+    client.open_uri(&ana_uri, &format!("{ana}- 2026-02-30 #met Lunch\n")).await;
+    let found = client.diagnostics_of_uri(&ana_uri, |d| !d.is_empty()).await;
+    assert_eq!(codes(&found), ["invalid-date"]);
+}
+
+/// A note the client spells otherwise than kith (escapes in lower case,
+/// `localhost`, dot segments, an unescaped `ü`) is one document: its text
+/// wins, its diagnostics go under the client's URI, and what was published
+/// under kith's own spelling is withdrawn (and comes back on close).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_note_spelled_otherwise_is_one_document() {
+    let juergen = "---\ntype: contact\nname: Jürgen Weiß\n---\n- 2026-11-20 #got A book\n";
+    let mut vault = files();
+    vault.push(("people/jürgen.md", juergen));
+    let client = Client::start(&vault, capabilities()).await;
+    client.diagnostics_with("people/jürgen.md", "missing-thanks").await;
+    client.diagnostics_with("journal/2026-11-25.md", "broken-link").await;
+    let own = client.uri("people/jürgen.md");
+    assert!(own.contains("j%C3%BCrgen"), "{own}");
+
+    // Escapes in lower case.
+    let lower = own.replace("%C3%BC", "%c3%bc");
+    let edited = format!("{juergen}- 2026-11-22 #thnaks For the tea\n");
+    client.open_uri(&lower, &edited).await;
+    let found = client.diagnostics_of_uri(&lower, |d| !d.is_empty()).await;
+    assert_eq!(codes(&found), ["missing-thanks", "unknown-kind"]);
+    client.diagnostics_of_uri(&own, |d| d.is_empty()).await;
+    let hover = json!({ "textDocument": { "uri": lower }, "position": pos(&edited, "Jürgen", 0) });
+    assert_ne!(client.request("textDocument/hover", hover).await, Value::Null);
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": lower } })).await;
+    client.diagnostics_of_uri(&lower, |d| d.is_empty()).await;
+    let found = client.diagnostics_of_uri(&own, |d| !d.is_empty()).await;
+    assert_eq!(codes(&found), ["missing-thanks"]);
+
+    // Unescaped: escaped on the way in, which is kith's own spelling.
+    let raw = format!("file://{}", client.path("people/jürgen.md").to_str().unwrap());
+    client.open_uri(&raw, &edited).await;
+    client.diagnostics_with("people/jürgen.md", "unknown-kind").await;
+    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": raw } })).await;
+    client.diagnostics_without("people/jürgen.md", "unknown-kind").await;
+
+    // `localhost` and dot segments: the journal, not a note of its own.
+    let spelled = client
+        .uri("journal/2026-11-25.md")
+        .replace("file://", "file://localhost")
+        .replace("/journal/", "/people/./../journal/");
+    let fixed = JOURNAL.replace("[[Nobody Known]]", "[[Lena Schmidt]]");
+    client.open_uri(&spelled, &fixed).await;
+    client.diagnostics_where("journal/2026-11-25.md", <[Value]>::is_empty).await;
+    let found = client.diagnostics_of_uri(&spelled, |d| !d.is_empty()).await;
+    assert_eq!(codes(&found), ["unknown-kind"]);
+    let everywhere = client.snapshot();
+    assert!(everywhere.keys().all(|uri| !uri.contains("/people/./..") || *uri == spelled), "{everywhere:#?}");
+}

@@ -36,7 +36,16 @@
 //! [`state::World`] (behind an `RwLock`) holds the vault index of the
 //! workspace, one-note vaults for Markdown files opened from outside it, and
 //! "today"; [`state::Documents`] (behind a `Mutex`) holds the editor's
-//! texts. Open documents win over the disk. Edits reach the vault on the next
+//! texts, keyed by one spelling of each file's URI ([`proto::normal`]).
+//! Open documents win over the disk.
+//!
+//! One vault is indexed: that of the first workspace folder in one, or,
+//! without a workspace, of the first file opened in one. Files of other
+//! folders and other vaults are one-note vaults read with their own
+//! `kith.toml` and without the rules that need the rest of their vault
+//! ([`state::World::loose_config`]): making each its own indexed vault
+//! would need a root, a watcher and a configuration per vault in the
+//! worker and the features, which assume one. Edits reach the vault on the next
 //! *flush*, done by the worker, or by a request before it answers, so that
 //! every request sees every edit that came before it.
 //!
@@ -88,9 +97,11 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{ClientSocket, ExitedError, LspService};
 
 /// The service and its client socket, for serving over any pipe; the
-/// transport must write through the same `output`.
-pub fn service(output: Output) -> (LspService<Server>, ClientSocket) {
-    LspService::new(move |client| Server::new(client, output))
+/// transport must write through the same `output`. URIs a client sends
+/// unescaped are escaped before the messages are read ([`proto::escape_uris`]).
+pub fn service(output: Output) -> (proto::EscapeUris<LspService<Server>>, ClientSocket) {
+    let (service, socket) = LspService::new(move |client| Server::new(client, output));
+    (proto::EscapeUris(service), socket)
 }
 
 /// Serves on stdin and stdout until `exit`. The exit code is 0 when
@@ -166,7 +177,7 @@ impl tokio::io::AsyncWrite for Output {
 /// Notes a `shutdown` request as it is read. Its handler may never run: an
 /// `exit` right behind it cancels whatever is still pending.
 struct NoticeShutdown {
-    inner: LspService<Server>,
+    inner: proto::EscapeUris<LspService<Server>>,
     shut_down: Arc<AtomicBool>,
 }
 

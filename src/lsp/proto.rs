@@ -8,8 +8,11 @@ use crate::engine::edit;
 use crate::engine::finding::{Finding, Level};
 use crate::engine::note::Note;
 use crate::engine::text::{Encoding, LineCol, LineIndex};
-use std::path::{Path, PathBuf};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use serde_json::Value;
+use std::path::{Component, Path, PathBuf};
 use tower_lsp_server::UriExt;
+use tower_lsp_server::jsonrpc::Request;
 use tower_lsp_server::lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position, Range, TextEdit,
     Uri,
@@ -52,12 +55,37 @@ impl<'a> Conv<'a> {
     }
 }
 
-/// The file a `file:` URI names; `None` for other schemes.
+/// The file a `file:` URI names, however the client spells it: percent
+/// escapes in either case, the host `localhost` or none, `.` and `..`
+/// segments (removed as RFC 3986 says, without looking at the disk). `None`
+/// for other schemes and other hosts.
 pub fn file_path(uri: &Uri) -> Option<PathBuf> {
-    if !uri.as_str().starts_with("file:") {
+    if !uri.scheme().is_some_and(|s| s.as_str().eq_ignore_ascii_case("file")) {
         return None;
     }
-    uri.to_file_path().map(|p| p.into_owned())
+    let host = uri.authority().map_or("", |a| a.host().as_str());
+    if !(host.is_empty() || host.eq_ignore_ascii_case("localhost")) {
+        return None;
+    }
+    let decoded = uri.to_file_path()?;
+    let mut path = PathBuf::new();
+    for part in decoded.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                path.pop();
+            }
+            other => path.push(other),
+        }
+    }
+    Some(path)
+}
+
+/// One spelling per file: the URI kith itself makes for the file a `file:`
+/// URI names, so that a document is one document however the client
+/// spells it. Other URIs stay as they are.
+pub fn normal(uri: &Uri) -> Uri {
+    file_path(uri).and_then(|p| file_uri(&p)).unwrap_or_else(|| uri.clone())
 }
 
 /// The `file:` URI of an absolute path.
@@ -101,5 +129,123 @@ pub fn name_range(note: &Note) -> std::ops::Range<usize> {
             let first = note.first_line();
             first.start..first.start
         }
+    }
+}
+
+/// What a URI may not hold unescaped: controls, space, non-ASCII (every
+/// byte ≥ 0x80 is escaped by `percent-encoding` anyway) and the delimiters
+/// RFC 3986 excludes. `%` stays: escapes already there are kept.
+const NOT_IN_URI: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'\\').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
+
+/// Makes the URIs in a message's parameters (every string under a key
+/// ending in `uri`) valid before the message is read: a client may send
+/// `file:///…/jürgen.md` unescaped, which lsp-types rejects, and with it the
+/// whole message (an opened text would be lost). Valid URIs are left alone.
+pub fn escape_uris(request: Request) -> Request {
+    if !request.params().is_some_and(needs_escape) {
+        return request;
+    }
+    let (method, id, params) = request.into_parts();
+    let mut params = params.unwrap_or_default();
+    escape_in(&mut params);
+    let request = Request::build(method).params(params);
+    match id {
+        Some(id) => request.id(id).finish(),
+        None => request.finish(),
+    }
+}
+
+fn is_uri_key(key: &str) -> bool {
+    key.len() >= 3 && key.get(key.len() - 3..).is_some_and(|end| end.eq_ignore_ascii_case("uri"))
+}
+
+fn escapable(text: &str) -> bool {
+    text.parse::<Uri>().is_err() && utf8_percent_encode(text, NOT_IN_URI).to_string().parse::<Uri>().is_ok()
+}
+
+fn needs_escape(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => {
+            map.iter().any(|(k, v)| matches!(v, Value::String(s) if is_uri_key(k) && escapable(s)) || needs_escape(v))
+        }
+        Value::Array(items) => items.iter().any(needs_escape),
+        _ => false,
+    }
+}
+
+fn escape_in(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if is_uri_key(key) && escapable(s) => {
+                        *s = utf8_percent_encode(s, NOT_IN_URI).to_string();
+                    }
+                    _ => escape_in(v),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(escape_in),
+        _ => {}
+    }
+}
+
+/// A service that hands its inner service every request with its URIs
+/// escaped ([`escape_uris`]).
+#[derive(Debug)]
+pub struct EscapeUris<S>(pub S);
+
+impl<S: tower::Service<Request>> tower::Service<Request> for EscapeUris<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
+        self.0.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> S::Future {
+        self.0.call(escape_uris(request))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(text: &str) -> Uri {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn one_path_however_the_uri_is_spelled() {
+        let want = Some(PathBuf::from("/v/people/jürgen.md"));
+        for spelled in [
+            "file:///v/people/j%C3%BCrgen.md",
+            "file:///v/people/j%c3%bcrgen.md",
+            "file://localhost/v/people/j%C3%BCrgen.md",
+            "FILE:///v/journal/../people/./j%c3%bcrgen.md",
+        ] {
+            assert_eq!(file_path(&uri(spelled)), want, "{spelled}");
+            assert_eq!(normal(&uri(spelled)).as_str(), "file:///v/people/j%C3%BCrgen.md", "{spelled}");
+        }
+        assert_eq!(file_path(&uri("file://server/v/x.md")), None);
+        assert_eq!(file_path(&uri("untitled:Untitled-1")), None);
+        assert_eq!(normal(&uri("untitled:Untitled-1")).as_str(), "untitled:Untitled-1");
+    }
+
+    #[test]
+    fn unescaped_uris_are_escaped_and_valid_ones_kept() {
+        let params = serde_json::json!({
+            "textDocument": { "uri": "file:///v/people/jürgen müller.md", "text": "ü" },
+            "workspaceFolders": [{ "uri": "file:///v/ok%20folder", "name": "ü" }]
+        });
+        let request = escape_uris(Request::build("textDocument/didOpen").params(params).finish());
+        let params = request.params().unwrap();
+        assert_eq!(params["textDocument"]["uri"], "file:///v/people/j%C3%BCrgen%20m%C3%BCller.md");
+        assert_eq!(params["textDocument"]["text"], "ü");
+        assert_eq!(params["workspaceFolders"][0]["uri"], "file:///v/ok%20folder");
+        assert_eq!(params["workspaceFolders"][0]["name"], "ü");
     }
 }

@@ -7,13 +7,13 @@
 
 use super::Output;
 use super::features::{self, Ctx};
-use super::state::{ClientFlags, Job, Shared};
+use super::state::{ClientFlags, Job, Shared, spelled_root};
 use super::worker::{self, Outgoing};
 use crate::engine::date::Date;
 use crate::engine::text::Encoding;
 use serde_json::Value;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::jsonrpc::Result;
@@ -50,20 +50,33 @@ fn given_today(options: Option<&Value>) -> Option<Date> {
     from_options.or(from_env.as_deref()).and_then(|t| crate::cli::parse_today(t).ok())
 }
 
-/// The folder the client opened: the first workspace folder, else the root URI.
-fn workspace_folder(params: &InitializeParams) -> Option<PathBuf> {
-    #[allow(deprecated)] // `root_uri` is what older clients send.
-    let uri = params.workspace_folders.as_ref().and_then(|f| f.first()).map(|f| &f.uri).or(params.root_uri.as_ref());
-    super::proto::file_path(uri?)
+/// The folders the client opened: its workspace folders, else the root
+/// URI, else the root path (what older clients send).
+fn workspace_folders(params: &InitializeParams) -> Vec<PathBuf> {
+    if let Some(folders) = params.workspace_folders.as_ref().filter(|f| !f.is_empty()) {
+        return folders.iter().filter_map(|f| super::proto::file_path(&f.uri)).collect();
+    }
+    #[allow(deprecated)] // `root_uri` and `root_path` are what older clients send.
+    let root = params
+        .root_uri
+        .as_ref()
+        .and_then(super::proto::file_path)
+        .or_else(|| params.root_path.as_ref().map(PathBuf::from));
+    root.into_iter().filter(|p| p.is_absolute()).collect()
 }
 
-/// The vault root as the client spells it: the folder it opened, or the one
-/// above it that holds `kith.toml`, through the same symbolic links. The
-/// editor knows the files of its workspace by those paths, not by the real
-/// ones (`/tmp` is `/private/tmp` on macOS).
-fn spelled_root(folder: &Path, real: &Path) -> PathBuf {
-    let spelled = folder.ancestors().find(|a| std::fs::canonicalize(a).is_ok_and(|c| c == real));
-    spelled.unwrap_or(real).to_path_buf()
+/// The vault of the workspace, as the client spells it and with links
+/// resolved, and the other folders. kith indexes one vault: that of the
+/// first folder in a vault (a `kith.toml` at or above it), else of the first
+/// folder; the notes of the others are loose (see [`super::state::World::loose_config`]).
+fn choose_vault(folders: Vec<PathBuf>) -> Option<(PathBuf, PathBuf, Vec<PathBuf>)> {
+    let found: Vec<(PathBuf, crate::io::VaultRoot)> =
+        folders.into_iter().filter_map(|f| crate::io::find_root(&f).ok().map(|r| (f, r))).collect();
+    let main = found.iter().position(|(_, r)| r.config_file.is_some()).unwrap_or(0);
+    let spelled = found.get(main).map(|(folder, r)| spelled_root(folder, &r.root))?;
+    let real = found.get(main).map(|(_, r)| r.root.clone())?;
+    let others = found.into_iter().enumerate().filter(|(i, _)| *i != main).map(|(_, (folder, _))| folder).collect();
+    Some((spelled, real, others))
 }
 
 fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
@@ -134,15 +147,16 @@ impl LanguageServer for Server {
         };
         let flags = client_flags(&params.capabilities);
         let given = given_today(params.initialization_options.as_ref());
-        let folder = workspace_folder(&params);
-        let real_root = folder.as_deref().and_then(|f| crate::io::find_root(f).ok()).map(|r| r.root);
-        let root = folder.as_deref().zip(real_root.as_deref()).map(|(folder, real)| spelled_root(folder, real));
+        let vault = choose_vault(workspace_folders(&params));
         {
             let mut world = self.shared.write();
             world.enc = enc;
             world.client = flags;
-            world.root = root;
-            world.real_root = real_root;
+            if let Some((root, real_root, others)) = vault {
+                world.root = Some(root);
+                world.real_root = Some(real_root);
+                world.folders = others;
+            }
             if let Some(today) = given {
                 world.today = today;
                 world.local_today = false;
@@ -209,8 +223,8 @@ impl LanguageServer for Server {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        let uri = params.text_document.uri;
-        if let Some(place) = self.shared.docs().close(&uri) {
+        let closed = self.shared.docs().close(&params.text_document.uri);
+        if let Some((uri, place)) = closed {
             self.shared.send(Job::Closed { uri, place });
         }
     }

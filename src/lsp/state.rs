@@ -13,6 +13,7 @@ use crate::engine::config::{self, Config};
 use crate::engine::date::Date;
 use crate::engine::names;
 use crate::engine::note::{Note, Origin};
+use crate::engine::rules::Rule;
 use crate::engine::text::{Encoding, LineCol, LineIndex};
 use crate::engine::vault::{NoteId, Target, Vault};
 use crate::io::walk;
@@ -54,7 +55,9 @@ pub enum Place {
     Unknown,
     /// A note of the vault, by its vault-relative path.
     Vault(String),
-    /// A Markdown file outside the vault, analysed on its own.
+    /// A Markdown file outside the vault, analysed on its own, by its path in
+    /// the vault it lies in (kith.toml above it, or a workspace folder
+    /// holding it), else by its file name (see [`World::loose_config`]).
     Loose(String),
     /// The vault's `kith.toml`.
     Config,
@@ -65,6 +68,9 @@ pub enum Place {
 /// An open document: the editor's text, which wins over the disk.
 #[derive(Debug)]
 pub struct Doc {
+    /// The URI as the client spelled it: what it is told about the document
+    /// under (documents are keyed by [`proto::normal`]).
+    pub uri: Uri,
     pub text: String,
     pub version: i32,
     pub lines: LineIndex,
@@ -86,14 +92,16 @@ impl Documents {
 
     pub fn open(&mut self, uri: Uri, text: String, version: i32) {
         let lines = LineIndex::new(&text);
-        self.open.insert(uri.clone(), Doc { text, version, lines, place: Place::Unknown });
-        self.dirty.insert(uri);
+        let key = proto::normal(&uri);
+        self.open.insert(key.clone(), Doc { uri, text, version, lines, place: Place::Unknown });
+        self.dirty.insert(key);
     }
 
     /// Applies content changes in order. Positions clamp; a range given end
     /// first is taken start first.
     pub fn change(&mut self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) {
         let enc = self.encoding();
+        let uri = &proto::normal(uri);
         let Some(doc) = self.open.get_mut(uri) else { return };
         for change in changes {
             match change.range {
@@ -112,9 +120,12 @@ impl Documents {
         self.dirty.insert(uri.clone());
     }
 
-    pub fn close(&mut self, uri: &Uri) -> Option<Place> {
-        self.dirty.remove(uri);
-        self.open.remove(uri).map(|d| d.place)
+    /// Forgets a document; its key and what it was, if it was open.
+    pub fn close(&mut self, uri: &Uri) -> Option<(Uri, Place)> {
+        let key = proto::normal(uri);
+        self.dirty.remove(&key);
+        let place = self.open.remove(&key)?.place;
+        Some((key, place))
     }
 
     /// Vault-relative paths of the open notes of the vault.
@@ -394,13 +405,22 @@ pub struct ClientFlags {
 pub struct World {
     /// The vault root as the client spells it, which may be through a
     /// symbolic link: URIs going out are built on it, so that they name the
-    /// files the editor knows. `None` without a workspace (then every file
-    /// is loose).
+    /// files the editor knows. Without a workspace, the vault of the first
+    /// file opened in one (see `World::adopt_root`); until then `None`,
+    /// and every file is loose.
     pub root: Option<PathBuf>,
     /// The same folder with symbolic links resolved, for paths spelled that way.
     pub real_root: Option<PathBuf>,
+    /// The workspace folders besides the vault's: their notes are loose
+    /// (see [`World::loose_config`]).
+    pub folders: Vec<PathBuf>,
+    /// A vault root was found from an opened file: the vault must be read.
+    pub adopted: bool,
     pub main: Space,
+    /// Loose documents by their [`proto::normal`] URI.
     pub loose: HashMap<Uri, Space>,
+    /// The client's URI of each loose document, by its normal URI.
+    pub loose_uris: HashMap<Uri, Uri>,
     /// The client's URI of each open note of the main vault.
     pub main_uris: HashMap<String, Uri>,
     pub today: Date,
@@ -424,8 +444,11 @@ impl World {
         World {
             root: None,
             real_root: None,
+            folders: Vec::new(),
+            adopted: false,
             main: Space::default(),
             loose: HashMap::new(),
+            loose_uris: HashMap::new(),
             main_uris: HashMap::new(),
             today,
             local_today: true,
@@ -444,10 +467,51 @@ impl World {
     pub fn relative(&self, path: &Path) -> Option<String> {
         let root = self.root.as_ref()?;
         let real = self.real_root.as_ref().unwrap_or(root);
-        walk::relative(root, path).or_else(|| walk::relative(real, path)).or_else(|| {
-            let dir = std::fs::canonicalize(path.parent()?).ok()?;
-            walk::relative(real, &dir.join(path.file_name()?))
-        })
+        walk::relative(root, path).or_else(|| relative_through_links(real, path))
+    }
+
+    /// Without a workspace, the vault of the first file opened in one
+    /// becomes the vault (spec section 6: the nearest folder at or above it
+    /// holding `kith.toml`), and is read as a workspace's would be. A file in
+    /// no vault leaves the choice to the next one: indexing the folder of
+    /// some stray file (a home folder, say) would be reading far too much.
+    fn adopt_root(&mut self, path: &Path) {
+        let Some(dir) = path.parent() else { return };
+        let Some(found) = crate::io::find_root(dir).ok().filter(|r| r.config_file.is_some()) else { return };
+        self.root = Some(spelled_root(dir, &found.root));
+        self.real_root = Some(found.root);
+        self.indexed = false;
+        self.adopted = true;
+    }
+
+    /// The root of the vault a file outside the main vault lies in: the
+    /// nearest folder above it holding `kith.toml`, else the workspace
+    /// folder holding it; `None` for a file in no vault.
+    fn guest_root(&self, path: &Path) -> Option<PathBuf> {
+        let found = path.parent().and_then(|dir| crate::io::find_root(dir).ok());
+        let found = found.filter(|r| r.config_file.is_some()).map(|r| r.root);
+        found.or_else(|| self.folders.iter().find(|f| path.starts_with(f)).cloned())
+    }
+
+    /// The configuration a loose document is read with.
+    ///
+    /// A note of a vault kith does not index (another workspace folder, or
+    /// a vault of its own found above it) is read with that vault's
+    /// `kith.toml`, so its kinds and rule levels hold, but without the
+    /// rules that need the rest of its vault: kith knows neither the notes
+    /// its links name nor the ledgers of its contacts, so `broken-link` and
+    /// the relationship rules would report what is not so. A Markdown file
+    /// in no vault at all is a vault of its own, with every rule.
+    pub fn loose_config(&self, uri: &Uri) -> Config {
+        let Some(root) = proto::file_path(uri).and_then(|p| self.guest_root(&p)) else { return Config::default() };
+        let file = root.join(config::FILE_NAME);
+        let found = walk::VaultRoot { config_file: file.is_file().then_some(file), root };
+        // A `kith.toml` that cannot be used is reported when its vault is opened, not here.
+        let mut config = walk::load_config(&found).unwrap_or_default();
+        for rule in Rule::ALL.into_iter().filter(|r| *r == Rule::BrokenLink || r.info().relationship) {
+            config.rules.insert(rule, None);
+        }
+        config
     }
 
     /// What a URI is to kith.
@@ -465,7 +529,12 @@ impl World {
             }
             return Place::Vault(rel);
         }
-        if names::is_markdown(&path.to_string_lossy()) { Place::Loose(loose_name(uri)) } else { Place::Ignored }
+        if !names::is_markdown(&path.to_string_lossy()) {
+            return Place::Ignored;
+        }
+        // Its path in its own vault, so that that vault's `contacts` globs hold.
+        let in_vault = self.guest_root(&path).and_then(|root| relative_through_links(&root, &path));
+        Place::Loose(in_vault.filter(|r| !r.is_empty()).unwrap_or_else(|| loose_name(uri)))
     }
 
     pub fn space(&self, key: &SpaceKey) -> Option<&Space> {
@@ -477,6 +546,7 @@ impl World {
 
     /// The space and path of a document, whether it is open or not.
     pub fn locate(&self, uri: &Uri) -> Option<(SpaceKey, String)> {
+        let uri = &proto::normal(uri);
         if let Some(space) = self.loose.get(uri) {
             let (_, note) = space.vault.notes().next()?;
             return Some((SpaceKey::Loose(uri.clone()), note.path.to_string()));
@@ -490,7 +560,7 @@ impl World {
     /// The URI of a note of a space: the client's own for open documents.
     pub fn uri_of(&self, key: &SpaceKey, path: &str) -> Option<Uri> {
         match key {
-            SpaceKey::Loose(uri) => Some(uri.clone()),
+            SpaceKey::Loose(uri) => Some(self.loose_uris.get(uri).unwrap_or(uri).clone()),
             SpaceKey::Main => match self.main_uris.get(path) {
                 Some(uri) => Some(uri.clone()),
                 None => proto::file_uri(&self.root.as_ref()?.join(path)),
@@ -505,7 +575,12 @@ impl World {
         }
         for uri in std::mem::take(&mut docs.dirty) {
             let place = match docs.open.get(&uri) {
-                Some(doc) if doc.place == Place::Unknown => self.place_of(&uri),
+                Some(doc) if doc.place == Place::Unknown => {
+                    if let Some(path) = proto::file_path(&uri).filter(|_| self.root.is_none()) {
+                        self.adopt_root(&path);
+                    }
+                    self.place_of(&uri)
+                }
                 Some(doc) => doc.place.clone(),
                 None => continue,
             };
@@ -515,10 +590,15 @@ impl World {
                 Place::Vault(rel) => {
                     self.main.upsert_text(&rel, doc.text.clone());
                     self.main.synced.insert(rel.clone(), doc.version);
-                    self.main_uris.insert(rel, uri);
+                    self.main_uris.insert(rel, doc.uri.clone());
                 }
                 Place::Loose(name) => {
-                    let space = self.loose.entry(uri).or_insert_with(|| Space::new(Config::default()));
+                    if !self.loose.contains_key(&uri) {
+                        let space = Space::new(self.loose_config(&uri));
+                        self.loose.insert(uri.clone(), space);
+                    }
+                    self.loose_uris.insert(uri.clone(), doc.uri.clone());
+                    let Some(space) = self.loose.get_mut(&uri) else { continue };
                     space.upsert_text(&name, doc.text.clone());
                     space.synced.insert(name, doc.version);
                 }
@@ -531,6 +611,24 @@ impl World {
             space.settle();
         }
     }
+}
+
+/// The vault-relative path of a file spelled through a symbolic link to a
+/// folder of the vault (`root` with its links resolved).
+fn relative_through_links(root: &Path, path: &Path) -> Option<String> {
+    walk::relative(root, path).or_else(|| {
+        let dir = std::fs::canonicalize(path.parent()?).ok()?;
+        walk::relative(root, &dir.join(path.file_name()?))
+    })
+}
+
+/// The vault root as the client spells it: the folder it opened (or the
+/// folder of the file it opened), or the one above it that holds
+/// `kith.toml`, through the same symbolic links. The editor knows the files
+/// by those paths, not by the real ones (`/tmp` is `/private/tmp` on macOS).
+pub fn spelled_root(folder: &Path, real: &Path) -> PathBuf {
+    let spelled = folder.ancestors().find(|a| std::fs::canonicalize(a).is_ok_and(|c| c == real));
+    spelled.unwrap_or(real).to_path_buf()
 }
 
 /// The file name of a URI, as the path of a one-note vault.

@@ -89,6 +89,9 @@ struct Cache {
     /// Path → a hash of the diagnostics last published there (as the client
     /// received them): enough to tell a change, a fraction of the memory.
     published: HashMap<Arc<str>, u64>,
+    /// Path → the URI its diagnostics were last published under, when the
+    /// client spells an open document otherwise than kith spells the file.
+    spelled: HashMap<Arc<str>, Uri>,
     /// Paths whose diagnostics a round could not publish because the world
     /// changed under it: the next round publishes them.
     pending: Vec<Arc<str>>,
@@ -320,12 +323,18 @@ impl Worker {
         for (uri, place) in std::mem::take(&mut round.closed) {
             self.closed(uri, place, &mut round.files);
         }
-        let maybe_config = {
+        let (maybe_config, adopted) = {
             let mut world = self.shared.write();
             let mut docs = self.shared.docs();
             world.flush(&mut docs);
-            world.config_changed
+            (world.config_changed, std::mem::take(&mut world.adopted))
         };
+        if adopted {
+            // The vault of an opened file, without a workspace: read it, and
+            // watch it ourselves, since a client watches only its workspace.
+            round.index = true;
+            self.watch_disk = true;
+        }
         let config_changed = maybe_config && !round.index && self.config_differs();
         let indexed = self.shared.read_stale().indexed;
         if round.index || round.rescan || config_changed || (round.watch && indexed && self.watcher.is_none()) {
@@ -342,6 +351,7 @@ impl Worker {
         match place {
             Place::Loose(_) => {
                 world.loose.remove(&uri);
+                let uri = world.loose_uris.remove(&uri).unwrap_or(uri);
                 drop(world);
                 let key = SpaceKey::Loose(uri.clone());
                 if let Some(cache) = self.caches.remove(&key) {
@@ -375,9 +385,15 @@ impl Worker {
     /// Reads the whole vault: at start, when `kith.toml` changes, or when
     /// the platform lost file events.
     fn rebuild(&mut self) {
-        let Some(root) = self.shared.read_stale().root.clone() else {
-            self.shared.write().indexed = true;
-            return;
+        let root = {
+            // Under one lock: a root found from an opened file meanwhile
+            // must not be taken as indexed.
+            let mut world = self.shared.write();
+            let Some(root) = world.root.clone() else {
+                world.indexed = true;
+                return;
+            };
+            root
         };
         self.progress += 1;
         let token = format!("kith/index/{}", self.progress);
@@ -410,7 +426,7 @@ impl Worker {
                 if let Place::Vault(rel) = &doc.place {
                     world.main.upsert_text(rel, doc.text.clone());
                     world.main.synced.insert(rel.clone(), doc.version);
-                    world.main_uris.insert(rel.clone(), uri.clone());
+                    world.main_uris.insert(rel.clone(), doc.uri.clone());
                     overlaid.push(uri.clone());
                 }
             }
@@ -456,7 +472,7 @@ impl Worker {
             let is_config = |uri: &Uri| {
                 proto::file_path(uri).and_then(|p| world.relative(&p)).as_deref() == Some(config::FILE_NAME)
             };
-            docs.open.iter().find(|(uri, _)| is_config(uri)).map(|(uri, d)| (uri.clone(), d.text.clone()))
+            docs.open.iter().find(|(uri, _)| is_config(uri)).map(|(_, d)| (d.uri.clone(), d.text.clone()))
         };
         let (uri, text) = match open {
             Some((uri, text)) => (Some(uri), Some(text)),
@@ -773,6 +789,9 @@ fn diagnostics(
         .collect();
     let mut out = Vec::new();
     for (path, diagnostics, hash) in converted {
+        if *key == SpaceKey::Main {
+            respell(cache, world, path, &mut out);
+        }
         let unchanged = match cache.published.get(path) {
             Some(old) => *old == hash && !diagnostics.is_empty(),
             None => diagnostics.is_empty(),
@@ -794,6 +813,34 @@ fn diagnostics(
         out.push(PublishDiagnosticsParams { uri, diagnostics, version });
     }
     out
+}
+
+/// Follows the client's spelling of a note of the vault: open, its
+/// diagnostics go under the URI the client opened it by; closed, under the
+/// one kith makes. When that changes, what was published under the other
+/// spelling is withdrawn (to a client that tells them apart, two spellings
+/// are two files) and the path counts as never published.
+fn respell(cache: &mut Cache, world: &World, path: &Arc<str>, out: &mut Vec<PublishDiagnosticsParams>) {
+    let open = world.main_uris.get(&**path);
+    if open.is_none() && !cache.spelled.contains_key(path) {
+        // Kith's own spelling, before and now: the common case, at no cost.
+        return;
+    }
+    let own = world.root.as_ref().and_then(|root| proto::file_uri(&root.join(&**path)));
+    let now = open.filter(|uri| Some(*uri) != own.as_ref()).cloned();
+    let before = cache.spelled.get(path).cloned();
+    if now == before {
+        return;
+    }
+    match now {
+        Some(uri) => cache.spelled.insert(path.clone(), uri),
+        None => cache.spelled.remove(path),
+    };
+    if cache.published.remove(path).is_some() {
+        if let Some(uri) = before.or(own) {
+            out.push(PublishDiagnosticsParams { uri, diagnostics: Vec::new(), version: None });
+        }
+    }
 }
 
 /// Writes `textDocument/publishDiagnostics` notifications, serialised on all

@@ -94,7 +94,22 @@ impl Client {
         Client::start_in(dir, root, caps).await
     }
 
+    /// Starts a server with `root` as its workspace and initializes it.
     pub async fn start_in(dir: tempfile::TempDir, root: PathBuf, caps: Value) -> Client {
+        let root_uri = Uri::from_file_path(&root).unwrap().as_str().to_string();
+        let params = json!({
+            "processId": null,
+            "rootUri": root_uri,
+            "workspaceFolders": [{ "uri": root_uri, "name": "vault" }],
+            "capabilities": caps,
+            "initializationOptions": { "today": TODAY }
+        });
+        Client::start_with(dir, root, params).await
+    }
+
+    /// Starts a server and initializes it with `params` as they are; `root`
+    /// is where [`Client::uri`] finds the vault's files.
+    pub async fn start_with(dir: tempfile::TempDir, root: PathBuf, params: Value) -> Client {
         // What the client writes, the server reads.
         let (client_io, server_io) = tokio::io::duplex(1 << 22);
         let (server_read, _) = tokio::io::split(server_io);
@@ -129,19 +144,7 @@ impl Client {
             init: Value::Null,
             _dir: dir,
         };
-        let root_uri = client.uri("");
-        client.init = client
-            .request(
-                "initialize",
-                json!({
-                    "processId": null,
-                    "rootUri": root_uri,
-                    "workspaceFolders": [{ "uri": root_uri, "name": "vault" }],
-                    "capabilities": caps,
-                    "initializationOptions": { "today": TODAY }
-                }),
-            )
-            .await;
+        client.init = client.request("initialize", params).await;
         client.notify("initialized", json!({})).await;
         client
     }
