@@ -328,7 +328,10 @@ birthday: --12-09
 "##;
     check("2026-12-01", fixture);
     let jana = &messages("2026-12-01", fixture)[0];
-    assert!(jana.ends_with("birthday is in 7 days (Tue 8 Dec, turning 38) — a short message goes a long way"), "{jana}");
+    assert!(
+        jana.ends_with("birthday is in 7 days (Tue 8 Dec, turning 38) — a short message goes a long way"),
+        "{jana}"
+    );
     // A birth year still to come (a typo, most likely) tells no age.
     for year in ["2026", "2027"] {
         let fixture = format!("//- /people/kim.md\n---\ntype: contact\nbirthday: {year}-12-03\n---\n");
