@@ -942,6 +942,213 @@ fn the_binary_exits_with_the_protocol_codes() {
     }
 }
 
+/// `kith lsp` as a process, driven over its stdin and stdout.
+struct Process {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    /// What the server writes, message by message (a thread reads them).
+    messages: std::sync::mpsc::Receiver<Value>,
+    root: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Process {
+    /// Starts `kith lsp` on the test vault and initializes it.
+    fn start() -> Process {
+        use std::io::{BufRead, Read};
+        use std::process::{Command, Stdio};
+        let (dir, root) = harness::vault(&files());
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
+            .arg("lsp")
+            .current_dir(&root)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (sent, messages) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = n.parse::<usize>().ok();
+                    }
+                }
+                let mut body = vec![0; length.expect("Content-Length")];
+                if stdout.read_exact(&mut body).is_err() {
+                    return;
+                }
+                if sent.send(serde_json::from_slice(&body).expect("the server writes JSON")).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut process = Process { child, stdin, messages, root, _dir: dir };
+        let root_uri = Uri::from_file_path(&process.root).unwrap().as_str().to_string();
+        process.send(json!({ "jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "processId": null, "rootUri": root_uri, "capabilities": {},
+            "initializationOptions": { "today": harness::TODAY } } }));
+        assert!(process.response(json!(1)).get("result").is_some());
+        process.send(json!({ "jsonrpc": "2.0", "method": "initialized", "params": {} }));
+        process
+    }
+
+    fn send_raw(&mut self, bytes: &[u8]) {
+        use std::io::Write;
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    /// Sends a body under a correct header.
+    fn send_body(&mut self, body: &str) {
+        self.send_raw(format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes());
+    }
+
+    fn send(&mut self, message: Value) {
+        self.send_body(&message.to_string());
+    }
+
+    /// The next response (a message without a method) and checks it
+    /// answers `id`; notifications on the way are passed over.
+    fn response(&self, id: Value) -> Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let message = self.messages.recv_timeout(left).unwrap_or_else(|_| panic!("no response to {id}"));
+            if message.get("method").is_none() {
+                assert_eq!(message["id"], id, "the next response answers {id}: {message}");
+                return message;
+            }
+        }
+    }
+
+    /// The error code of the next response, which must answer `id`.
+    fn error(&self, id: Value) -> i64 {
+        let response = self.response(id);
+        response["error"]["code"].as_i64().unwrap_or_else(|| panic!("an error: {response}"))
+    }
+
+    /// Sends a request the server answers in any state, and checks it does.
+    fn still_answers(&mut self, id: i64) {
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": "workspace/symbol", "params": { "query": "Jana" } }));
+        let response = self.response(json!(id));
+        assert!(response["result"].is_array(), "{response}");
+    }
+
+    /// Shuts the server down and returns its exit code.
+    fn finish(mut self) -> Option<i32> {
+        self.send(json!({ "jsonrpc": "2.0", "id": 1000, "method": "shutdown" }));
+        assert_eq!(self.response(json!(1000))["result"], Value::Null);
+        self.send(json!({ "jsonrpc": "2.0", "method": "exit" }));
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status.code();
+            }
+            assert!(std::time::Instant::now() < deadline, "kith lsp did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// The real binary: a message that is not JSON-RPC gets an error and the
+/// server reads on (tower-lsp-server alone exited after the first one).
+#[test]
+fn the_binary_answers_malformed_messages_and_reads_on() {
+    let mut server = Process::start();
+    server.still_answers(2);
+    // Truncated JSON: a parse error, id null.
+    server.send_body(r#"{"jsonrpc":"2.0","id":99,"method":"textDocument/hover","params":"#);
+    assert_eq!(server.error(Value::Null), -32700);
+    server.still_answers(3);
+    // JSON, but no request: invalid request, with the id when there is one.
+    server.send_body("[1,2,3]");
+    assert_eq!(server.error(Value::Null), -32600);
+    server.still_answers(4);
+    server.send_body(r#"{"id":7,"method":"textDocument/hover","params":{}}"#);
+    assert_eq!(server.error(json!(7)), -32600);
+    server.still_answers(5);
+    server.send_body(r#"{"jsonrpc":"2.0","id":8,"method":17}"#);
+    assert_eq!(server.error(json!(8)), -32600);
+    server.still_answers(6);
+    // A body with no header at all, and headers without a usable length:
+    // a parse error each, and what follows them up to the next header is
+    // skipped, since nothing says where it ends (the `shutdown`s here are
+    // never read: `finish` checks that the server had no shutdown before).
+    server.send_raw(br#"{"jsonrpc":"2.0","id":40,"method":"shutdown"}"#);
+    assert_eq!(server.error(Value::Null), -32700);
+    server.still_answers(9);
+    let skipped = r#"{"jsonrpc":"2.0","id":41,"method":"shutdown"}"#;
+    server.send_raw(format!("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{skipped}").as_bytes());
+    assert_eq!(server.error(Value::Null), -32700);
+    server.still_answers(10);
+    server.send_raw(format!("Content-Length: forty\r\n\r\n{skipped}").as_bytes());
+    assert_eq!(server.error(Value::Null), -32700);
+    server.still_answers(11);
+    // A length over the limit: answered at once, and the body is dropped
+    // as it comes, not held.
+    let length = kithkin::lsp::transport::MAX_MESSAGE + 1;
+    server.send_raw(format!("Content-Length: {length}\r\n\r\n").as_bytes());
+    assert_eq!(server.error(Value::Null), -32600);
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..length >> 20 {
+        server.send_raw(&chunk);
+    }
+    server.send_raw(&chunk[..length % (1 << 20)]);
+    server.still_answers(12);
+    assert_eq!(server.finish(), Some(0), "exit after shutdown is a clean exit");
+}
+
+/// The real binary: a text with a lone surrogate escape, as JavaScript
+/// clients write it, is read with U+FFFD in its place.
+#[test]
+fn the_binary_reads_lone_surrogates_as_replacement_characters() {
+    let mut server = Process::start();
+    let uri = Uri::from_file_path(server.root.join("scratch.md")).unwrap().as_str().to_string();
+    server.send_body(&format!(
+        r##"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{uri}","languageId":"markdown","version":1,"text":"# Lone \ud83d heading\n\n# Pair \ud83d\ude00 and \\ud83d\n"}}}}}}"##
+    ));
+    server.send(json!({ "jsonrpc": "2.0", "id": 2, "method": "textDocument/documentSymbol",
+        "params": { "textDocument": { "uri": uri } } }));
+    let symbols = server.response(json!(2));
+    let names: Vec<&str> = symbols["result"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Lone \u{fffd} heading", "Pair 😀 and \\ud83d"]);
+    assert_eq!(server.finish(), Some(0));
+}
+
+/// LSP 3.17: a `$/` request the server does not know gets MethodNotFound;
+/// only `$/` notifications may go unanswered.
+#[test]
+fn the_binary_answers_dollar_requests() {
+    let mut server = Process::start();
+    server.send(json!({ "jsonrpc": "2.0", "id": 5, "method": "$/foo", "params": {} }));
+    assert_eq!(server.error(json!(5)), -32601);
+    server.send(json!({ "jsonrpc": "2.0", "method": "$/foo", "params": {} }));
+    server.still_answers(6);
+    assert_eq!(server.finish(), Some(0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dollar_requests_get_method_not_found() {
+    let client = start().await;
+    let response = client.call("$/foo", json!({})).await;
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    client.notify("$/foo", json!({})).await;
+    client.notify("$/setTrace", json!({ "value": "off" })).await;
+    assert_eq!(client.request("shutdown", Value::Null).await, Value::Null);
+}
+
 /// A workspace opened through a symbolic link (on macOS, `/tmp` is one): the
 /// editor knows its files by the linked path, so kith publishes there, and
 /// takes file events and `kith.toml` by either spelling.

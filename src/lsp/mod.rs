@@ -4,7 +4,11 @@
 //! # Threads
 //!
 //! - **The runtime** (tokio, one thread) runs tower-lsp-server's
-//!   message loop and the handlers in [`server`]. Notification handlers
+//!   message loop and the handlers in [`server`]. The loop reads the client
+//!   through [`transport::Input`], which frames each message itself, answers
+//!   the malformed ones and `$/` requests (through the [`Output`]) and passes
+//!   on only what tower-lsp-server accepts: alone, it stops reading after the
+//!   first message it cannot decode. Notification handlers
 //!   (`didOpen`, `didChange`, `didClose`) apply the editor's texts to the
 //!   document store at once and never await, so edits keep their order even
 //!   though tower-lsp polls handlers as concurrent futures. Request handlers
@@ -82,6 +86,7 @@ pub mod features;
 pub mod proto;
 pub mod server;
 pub mod state;
+pub mod transport;
 pub mod worker;
 
 pub use server::Server;
@@ -97,7 +102,8 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 use tower_lsp_server::{ClientSocket, ExitedError, LspService};
 
 /// The service and its client socket, for serving over any pipe; the
-/// transport must write through the same `output`. URIs a client sends
+/// transport must write through the same `output`, and read through a
+/// [`transport::Input`] that writes there too. URIs a client sends
 /// unescaped are escaped before the messages are read ([`proto::escape_uris`]).
 pub fn service(output: Output) -> (proto::EscapeUris<LspService<Server>>, ClientSocket) {
     let (service, socket) = LspService::new(move |client| Server::new(client, output));
@@ -121,7 +127,8 @@ pub fn run() -> Result<ExitCode, UsageError> {
         let output = Output::new(std::io::stdout());
         let (service, socket) = service(output.clone());
         let service = NoticeShutdown { inner: service, shut_down: shut_down.clone() };
-        tower_lsp_server::Server::new(tokio::io::stdin(), output, socket).serve(service).await;
+        let input = transport::Input::new(tokio::io::stdin(), output.clone());
+        tower_lsp_server::Server::new(input, output, socket).serve(service).await;
     });
     // Reading stdin blocks a thread that would keep the runtime (and the
     // process) alive until the client closes the pipe: do not wait for it.
@@ -131,10 +138,11 @@ pub fn run() -> Result<ExitCode, UsageError> {
 
 /// Where the server writes: its standard output, or a test's pipe.
 ///
-/// Shared by the transport (tower-lsp-server's messages) and the analysis
-/// worker (diagnostics, [`Output::write_messages`]). Every write takes the
-/// lock and writes all it is given before it returns: the transport hands
-/// over only whole messages, so messages never interleave. Writing blocks
+/// Shared by the transport (tower-lsp-server's messages), the input layer
+/// ([`transport::Input`]: its answers to malformed messages) and the analysis
+/// worker (diagnostics), the last two through [`Output::write_messages`].
+/// Every write takes the lock and writes all it is given before it returns:
+/// each hands over only whole messages, so messages never interleave. Writing blocks
 /// its thread while the client does not read; tokio's `stdout()` would
 /// instead hand every write to a thread of its blocking pool and wait for
 /// it, two thread wake-ups per write.

@@ -120,7 +120,8 @@ impl Client {
         let (sent, mut outbox) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
         let output = kithkin::lsp::Output::new(Sender(sent));
         let (service, socket) = kithkin::lsp::service(output.clone());
-        let server = tokio::spawn(tower_lsp_server::Server::new(server_read, output, socket).serve(service));
+        let input = kithkin::lsp::transport::Input::new(server_read, output.clone());
+        let server = tokio::spawn(tower_lsp_server::Server::new(input, output, socket).serve(service));
         let (inbound, mut pump) = tokio::io::duplex(1 << 22);
         tokio::spawn(async move {
             while let Some(bytes) = outbox.recv().await {
