@@ -17,14 +17,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let (root, today) = common::vault_and_day("breakdown VAULT [DATE]");
-    let found = kithkin::io::find_root(&root).expect("vault");
-    let config = kithkin::io::load_config(&found).expect("config");
-    let walk = kithkin::io::walk::walk(&found.root, &config);
-    let files: Vec<(String, String)> = walk
-        .notes
-        .iter()
-        .map(|f| (f.rel.clone(), String::from_utf8_lossy(&std::fs::read(&f.abs).unwrap_or_default()).into_owned()))
-        .collect();
+    let (config, _, files) = common::read_notes(&root);
     for round in 1..=3 {
         let t = Instant::now();
         let mut events = 0usize;

@@ -53,14 +53,7 @@ fn report(what: &str) {
 fn main() {
     sizes();
     let (root, today) = common::vault_and_day("memprobe VAULT [DATE]");
-    let found = kithkin::io::find_root(&root).expect("vault");
-    let config = kithkin::io::load_config(&found).expect("config");
-    let walk = kithkin::io::walk::walk(&found.root, &config);
-    let texts: Vec<(String, String)> = walk
-        .notes
-        .iter()
-        .map(|f| (f.rel.clone(), String::from_utf8_lossy(&std::fs::read(&f.abs).unwrap_or_default()).into_owned()))
-        .collect();
+    let (config, vault_root, texts) = common::read_notes(&root);
     let text_bytes: usize = texts.iter().map(|(_, t)| t.len()).sum();
     report("read");
     let before = LIVE.load(Relaxed);
@@ -99,7 +92,7 @@ fn main() {
     report("index");
     drop(vault);
     report("dropped");
-    let (vault, _) = kithkin::io::load_vault(&found.root, config.clone());
+    let (vault, _) = kithkin::io::load_vault(&vault_root, config.clone());
     report("load_vault");
     let findings = kithkin::engine::analysis::analyze(&vault, today);
     report("analyze");

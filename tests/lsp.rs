@@ -757,14 +757,17 @@ async fn rename_keeps_the_front_matter_and_refuses_taken_names() {
     let edited = |answer: &Value, path: &str, text: &str| {
         apply(text, answer["result"]["changes"][client.uri(path)].as_array().expect("an edit of the note"))
     };
+    // The contact's note and the note with the links, as the rename leaves them.
+    let renamed = |answer: &Value, (path, text): (&str, &str), contact: &str, note: &str| {
+        assert_eq!(edited(answer, path, text), contact);
+        assert_eq!(edited(answer, "journal/note.md", NOTE), note);
+    };
     let answer = rename("Bernd Block]]", "Bernd Blöck").await;
-    assert_eq!(
-        edited(&answer, "people/bernd.md", BERND),
-        "---\ntype: contact\nname: >-\n  Bernd Blöck\naliases: [Bebe]\n---\n"
-    );
-    assert_eq!(
-        edited(&answer, "journal/note.md", NOTE),
-        "- #met [[Bernd Blöck]] and [[Bebe]]\n- #met [[Anna Ölund]] and [[Flowy]]\n"
+    renamed(
+        &answer,
+        ("people/bernd.md", BERND),
+        "---\ntype: contact\nname: >-\n  Bernd Blöck\naliases: [Bebe]\n---\n",
+        "- #met [[Bernd Blöck]] and [[Bebe]]\n- #met [[Anna Ölund]] and [[Flowy]]\n",
     );
     let answer = rename("Anna Ölund]]", "Anna \"Åberg\"").await;
     assert_eq!(
@@ -777,13 +780,11 @@ async fn rename_keeps_the_front_matter_and_refuses_taken_names() {
     assert_eq!(prepared["placeholder"], "Bebe");
     assert_eq!(prepared["range"], json!({ "start": pos(NOTE, "Bebe]]", 0), "end": pos(NOTE, "Bebe]]", 4) }));
     let answer = rename("Bebe]]", "Bebé").await;
-    assert_eq!(
-        edited(&answer, "people/bernd.md", BERND),
-        "---\ntype: contact\nname: >-\n  Bernd\n  Block\naliases: [Bebé]\n---\n"
-    );
-    assert_eq!(
-        edited(&answer, "journal/note.md", NOTE),
-        "- #met [[Bernd Block]] and [[Bebé]]\n- #met [[Anna Ölund]] and [[Flowy]]\n"
+    renamed(
+        &answer,
+        ("people/bernd.md", BERND),
+        "---\ntype: contact\nname: >-\n  Bernd\n  Block\naliases: [Bebé]\n---\n",
+        "- #met [[Bernd Block]] and [[Bebé]]\n- #met [[Anna Ölund]] and [[Flowy]]\n",
     );
     let answer = rename("Flowy]]", "Flo").await;
     assert_eq!(edited(&answer, "people/flo.md", FLO), "---\ntype: contact\nname: Flo Wü\naliases:\n  - Flo\n---\n");
@@ -955,7 +956,6 @@ struct Process {
 impl Process {
     /// Starts `kith lsp` on the test vault and initializes it.
     fn start() -> Process {
-        use std::io::{BufRead, Read};
         use std::process::{Command, Stdio};
         let (dir, root) = harness::vault(&files());
         let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
@@ -967,32 +967,19 @@ impl Process {
             .spawn()
             .unwrap();
         let stdin = child.stdin.take().unwrap();
-        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let stdout = child.stdout.take().unwrap();
         let (sent, messages) = std::sync::mpsc::channel();
+        // The harness's reader, on a runtime of the reading thread's own.
         std::thread::spawn(move || {
-            loop {
-                let mut length = None;
-                loop {
-                    let mut line = String::new();
-                    if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async move {
+                let mut stdout = tokio::io::BufReader::new(tokio::process::ChildStdout::from_std(stdout).unwrap());
+                while let Some(message) = harness::read_message(&mut stdout).await {
+                    if sent.send(message).is_err() {
                         return;
                     }
-                    let line = line.trim_end();
-                    if line.is_empty() {
-                        break;
-                    }
-                    if let Some(n) = line.strip_prefix("Content-Length: ") {
-                        length = n.parse::<usize>().ok();
-                    }
                 }
-                let mut body = vec![0; length.expect("Content-Length")];
-                if stdout.read_exact(&mut body).is_err() {
-                    return;
-                }
-                if sent.send(serde_json::from_slice(&body).expect("the server writes JSON")).is_err() {
-                    return;
-                }
-            }
+            });
         });
         let mut process = Process { child, stdin, messages, root, _dir: dir };
         let root_uri = Uri::from_file_path(&process.root).unwrap().as_str().to_string();

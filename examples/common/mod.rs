@@ -21,3 +21,17 @@ pub fn split_front_matter(text: &str) -> (&str, &str) {
         None => ("", text),
     }
 }
+
+/// The vault at `root`: its configuration, its root, and every note's
+/// vault-relative path and text, read into memory.
+pub fn read_notes(root: &std::path::Path) -> (kithkin::engine::config::Config, PathBuf, Vec<(String, String)>) {
+    let found = kithkin::io::find_root(root).expect("vault");
+    let config = kithkin::io::load_config(&found).expect("config");
+    let walk = kithkin::io::walk::walk(&found.root, &config);
+    let files = walk
+        .notes
+        .iter()
+        .map(|f| (f.rel.clone(), String::from_utf8_lossy(&std::fs::read(&f.abs).unwrap_or_default()).into_owned()))
+        .collect();
+    (config, found.root, files)
+}

@@ -292,6 +292,28 @@ impl Client {
     }
 }
 
+/// The next message the server wrote (`Content-Length` header, JSON body);
+/// `None` when its output has ended.
+pub async fn read_message(reader: &mut (impl tokio::io::AsyncBufRead + Unpin)) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = n.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length.expect("Content-Length")];
+    reader.read_exact(&mut body).await.ok()?;
+    Some(serde_json::from_slice(&body).expect("the server writes JSON"))
+}
+
 async fn read_loop(
     read: tokio::io::ReadHalf<DuplexStream>,
     writer: Arc<tokio::sync::Mutex<WriteHalf<DuplexStream>>>,
@@ -299,26 +321,7 @@ async fn read_loop(
     notify: Arc<Notify>,
 ) {
     let mut reader = BufReader::new(read);
-    loop {
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
-                return;
-            }
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse::<usize>().ok();
-            }
-        }
-        let mut body = vec![0; length.expect("Content-Length")];
-        if reader.read_exact(&mut body).await.is_err() {
-            return;
-        }
-        let message: Value = serde_json::from_slice(&body).unwrap();
+    while let Some(message) = read_message(&mut reader).await {
         match (message.get("id"), message.get("method")) {
             (Some(id), Some(_)) => {
                 let reply = json!({ "jsonrpc": "2.0", "id": id, "result": null });
