@@ -149,23 +149,30 @@ async fn diagnostics_for_the_whole_vault_without_opening_files() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn positions_in_utf16_and_utf8_after_emoji_cjk_crlf_and_bom() {
+async fn positions_in_utf16_utf8_and_utf32_after_emoji_cjk_crlf_and_bom() {
     let line = "- 2026-11-20 #met Müller 😀 日本 [[Nobody]] and [[Jana Müller]]\n";
     let crlf = "\u{feff}- a\r\n- b [[Ghost]]\r\n";
     let mut vault = files();
     vault.push(("notes/emoji.md", line));
     vault.push(("notes/crlf.md", crlf));
-    for (utf8, enc) in [(false, Encoding::Utf16), (true, Encoding::Utf8)] {
+    // What each encoding counts before `[[Nobody]]`, counted here by hand.
+    let before = &line[..line.find("[[Nobody]]").unwrap()];
+    let by_hand = [before.len(), before.encode_utf16().count(), before.chars().count()];
+    for (offered, enc, by_hand) in [
+        (json!(["utf-16"]), Encoding::Utf16, by_hand[1]),
+        (json!(["utf-8", "utf-16"]), Encoding::Utf8, by_hand[0]),
+        (json!(["utf-32", "utf-16"]), Encoding::Chars, by_hand[2]),
+    ] {
         let mut caps = capabilities();
-        if utf8 {
-            caps["general"]["positionEncodings"] = json!(["utf-8", "utf-16"]);
-        }
+        caps["general"]["positionEncodings"] = offered.clone();
         let client = Client::start(&vault, caps).await;
-        assert_eq!(client.init["capabilities"]["positionEncoding"], if utf8 { "utf-8" } else { "utf-16" });
+        let chosen = offered[0].as_str().unwrap();
+        assert_eq!(client.init["capabilities"]["positionEncoding"], chosen);
         let found = client.diagnostics_with("notes/emoji.md", "broken-link").await;
         let expected =
             json!({ "start": pos_in(line, "[[Nobody]]", 0, enc), "end": pos_in(line, "[[Nobody]]", 10, enc) });
-        assert_eq!(found[0]["range"], expected, "utf8: {utf8}");
+        assert_eq!(found[0]["range"], expected, "{chosen}");
+        assert_eq!(found[0]["range"]["start"]["character"], by_hand, "{chosen}");
         // The BOM is a character of line 0 only; CRLF ends lines once.
         let found = client.diagnostics_with("notes/crlf.md", "broken-link").await;
         assert_eq!(found[0]["range"]["start"], json!({ "line": 1, "character": 4 }));

@@ -102,6 +102,19 @@ fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
     }
 }
 
+/// The position encoding to use: UTF-8 when the client offers it (kith's
+/// own offsets, nothing to convert), else UTF-32 (characters), else UTF-16,
+/// which every client supports.
+fn position_encoding(offered: &[PositionEncodingKind]) -> (Encoding, PositionEncodingKind) {
+    if offered.contains(&PositionEncodingKind::UTF8) {
+        (Encoding::Utf8, PositionEncodingKind::UTF8)
+    } else if offered.contains(&PositionEncodingKind::UTF32) {
+        (Encoding::Chars, PositionEncodingKind::UTF32)
+    } else {
+        (Encoding::Utf16, PositionEncodingKind::UTF16)
+    }
+}
+
 fn capabilities(encoding: PositionEncodingKind) -> ServerCapabilities {
     ServerCapabilities {
         position_encoding: Some(encoding),
@@ -138,13 +151,8 @@ fn capabilities(encoding: PositionEncodingKind) -> ServerCapabilities {
 
 impl LanguageServer for Server {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_ref());
-        let utf8 = offered.is_some_and(|encodings| encodings.contains(&PositionEncodingKind::UTF8));
-        let (enc, kind) = if utf8 {
-            (Encoding::Utf8, PositionEncodingKind::UTF8)
-        } else {
-            (Encoding::Utf16, PositionEncodingKind::UTF16)
-        };
+        let offered = params.capabilities.general.as_ref().and_then(|g| g.position_encodings.as_deref());
+        let (enc, kind) = position_encoding(offered.unwrap_or_default());
         let flags = client_flags(&params.capabilities);
         let given = given_today(params.initialization_options.as_ref());
         let vault = choose_vault(workspace_folders(&params));
