@@ -169,21 +169,15 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        let mut i = 0;
         let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(at(i + 1)),
-                b'\r' => {
-                    if bytes.get(i + 1) == Some(&b'\n') {
-                        i += 1;
-                    }
-                    starts.push(at(i + 1));
-                }
-                _ => {}
+        for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // CRLF ends one line, at its LF.
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                continue;
             }
-            i += 1;
+            starts.push(at(i + 1));
         }
+        starts.shrink_to_fit();
         let ascii = text.is_ascii();
         let mut checkpoints = Vec::new();
         if !ascii {
