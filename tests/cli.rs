@@ -522,6 +522,46 @@ fn kith_toml_is_found_above_a_repository_inside_the_vault() {
     assert_eq!(json(&run.stdout)[0]["path"], "code/notes/a.md");
 }
 
+/// Several PATHs: one vault is read, and findings are reported for the
+/// files under any of them (as linters take the files a hook passes).
+#[test]
+fn several_paths_in_one_vault_report_the_findings_under_any_of_them() {
+    let files = [
+        ("people/a.md", UNTHANKED),
+        ("people/ab.md", UNTHANKED),
+        ("journal/b.md", "[[Nobody]]\n"),
+        ("c.md", "[[Ghost]]\n"),
+    ];
+    let dir = vault(&files);
+    let run = kith(dir.path(), &["lint", "people/a.md", "journal", "--format", "json", "--today", "2026-12-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let paths: Vec<Value> = json(&run.stdout).as_array().unwrap().iter().map(|f| f["path"].clone()).collect();
+    assert_eq!(paths, ["journal/b.md", "people/a.md"], "not people/ab.md, not c.md");
+}
+
+#[test]
+fn paths_in_different_vaults_are_refused() {
+    let dir = vault(&[("one/kith.toml", ""), ("one/a.md", UNTHANKED), ("two/kith.toml", ""), ("two/b.md", UNTHANKED)]);
+    let run = kith(dir.path(), &["lint", "one/a.md", "two/b.md"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("different vaults"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}
+
+/// Without `kith.toml`, the vault of several paths is the folder holding
+/// them all: a link from one to the other resolves.
+#[test]
+fn without_kith_toml_several_paths_share_the_folder_holding_them() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    write_file(&dir.path().join("people/jana.md"), UNTHANKED.as_bytes());
+    write_file(&dir.path().join("journal/day.md"), b"- #met [[jana]] and [[Ghost]]\n");
+    let run = kith(dir.path(), &["lint", "people", "journal", "--format", "json", "--today", "2026-12-01"]);
+    let found = json(&run.stdout);
+    let links: Vec<&Value> = found.as_array().unwrap().iter().filter(|f| f["rule"] == "broken-link").collect();
+    assert_eq!(links.len(), 1, "only [[Ghost]] is broken: {found}");
+    assert_eq!(links[0]["path"], "journal/day.md");
+}
+
 #[test]
 fn exit_2_for_a_missing_path() {
     let dir = vault(&[]);

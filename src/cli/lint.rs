@@ -15,9 +15,11 @@ use std::process::ExitCode;
 
 #[derive(clap::Args, Debug)]
 pub struct LintArgs {
-    /// The vault, a folder in it, or one note [default: the current folder].
-    /// The whole vault is read; findings are reported for files under PATH.
-    pub path: Option<PathBuf>,
+    /// The vault, folders in it, or notes [default: the current folder].
+    /// The whole vault is read; findings are reported for files under the
+    /// PATHs, which must lie in one vault.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
     /// How to print findings.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
@@ -62,8 +64,8 @@ impl FailOn {
 }
 
 pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
-    let path = super::path_or_cwd(args.path.clone());
-    let root = io::find_root(&path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let root = vault_of(&paths)?;
     let config = io::load_config(&root).map_err(|e| UsageError(e.to_string()))?;
     for (key, _) in &config.unknown_keys {
         eprintln!("kith: warning: kith.toml: unknown key `{key}` is ignored");
@@ -71,12 +73,23 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     let fail_on = args.fail_on.map_or(config.fail_on, FailOn::level);
     let today = today_or_local(args.today);
     let (vault, errors) = io::load_vault(&root.root, config);
-    let scope = std::fs::canonicalize(&path).ok().and_then(|p| io::walk::relative(&root.root, &p)).unwrap_or_default();
-    let below = format!("{scope}/");
+    // Vault-relative; "" is the whole vault.
+    let scopes: Vec<String> = paths
+        .iter()
+        .map(|path| {
+            std::fs::canonicalize(path).ok().and_then(|p| io::walk::relative(&root.root, &p)).unwrap_or_default()
+        })
+        .collect();
+    let in_scope = |path: &str| {
+        scopes.iter().any(|scope| {
+            scope.is_empty()
+                || path.strip_prefix(scope.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+    };
     let findings: Vec<Finding> = analysis::analyze(&vault, today)
         .into_iter()
         .filter(|f| args.hints || f.level >= Level::Info)
-        .filter(|f| scope.is_empty() || *f.path == *scope || f.path.starts_with(&below))
+        .filter(|f| in_scope(&f.path))
         .collect();
     let report = Report::new(&vault, &findings);
     let color = match args.color {
@@ -118,6 +131,39 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     std::mem::forget(findings);
     std::mem::forget(vault);
     Ok(if failing && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The one vault the paths lie in: the nearest `kith.toml` at or above
+/// them (spec section 6), the same for all; without one, the folder that
+/// holds them all (the path itself when there is one).
+fn vault_of(paths: &[PathBuf]) -> Result<io::walk::VaultRoot, UsageError> {
+    let mut found: Option<(io::walk::VaultRoot, &PathBuf)> = None;
+    for path in paths {
+        let root = io::find_root(path).map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
+        let Some((first, first_path)) = &mut found else {
+            found = Some((root, path));
+            continue;
+        };
+        if root.config_file.is_some() || first.config_file.is_some() {
+            if root.config_file != first.config_file {
+                return Err(UsageError(format!(
+                    "{} and {} are in different vaults ({} and {}): lint each on its own",
+                    first_path.display(),
+                    path.display(),
+                    first.root.display(),
+                    root.root.display()
+                )));
+            }
+        } else {
+            while !root.root.starts_with(&first.root) {
+                match first.root.parent() {
+                    Some(parent) => first.root = parent.to_path_buf(),
+                    None => break,
+                }
+            }
+        }
+    }
+    Ok(found.map(|(root, _)| root).expect("at least one path"))
 }
 
 fn emit(
