@@ -408,6 +408,24 @@ async fn files_changed_on_disk_as_the_client_reports_them() {
     client.diagnostics_where("kith.toml", |d| d.is_empty()).await;
 }
 
+/// An open document is read as `kith lint` reads the file: over
+/// `max-file-size` it is skipped, as on disk, and read again once it fits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_open_document_over_max_file_size_is_skipped_as_on_disk() {
+    let mut vault = files();
+    vault.retain(|(path, _)| *path != "kith.toml");
+    vault.push(("kith.toml", "max-file-size = \"1KB\"\n"));
+    let client = Client::start(&vault, capabilities()).await;
+    let big = format!("- [[Ghost]]\n{}", "filler line\n".repeat(100));
+    client.open("notes/big.md", &big).await;
+    let found = client.diagnostics_where("notes/big.md", |d| !d.is_empty()).await;
+    assert_eq!(codes(&found), ["skipped-file"]);
+    assert_eq!(found[0]["range"]["start"], json!({ "line": 0, "character": 0 }));
+    client.replace("notes/big.md", 2, "- [[Ghost]]\n").await;
+    let found = client.diagnostics_with("notes/big.md", "broken-link").await;
+    assert_eq!(codes(&found), ["broken-link"]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kith_toml_edited_in_the_editor() {
     let client = start().await;

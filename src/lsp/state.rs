@@ -243,8 +243,14 @@ impl Space {
         self.dirty.notes.insert(path.to_string());
     }
 
+    /// An open document's text, read as `kith lint` would read the file: one
+    /// larger than `max-file-size` is skipped, as on disk.
     pub fn upsert_text(&mut self, path: &str, text: String) {
-        let note = Note::parse(path, text, Origin::default(), &self.vault.config);
+        let max = self.vault.config.max_file_size;
+        let note = match text.len() as u64 {
+            size if size > max => Note::skipped(path, size, max),
+            _ => Note::parse(path, text, Origin::default(), &self.vault.config),
+        };
         self.upsert(note);
     }
 
