@@ -1357,3 +1357,48 @@ async fn a_note_spelled_otherwise_is_one_document() {
     let everywhere = client.snapshot();
     assert!(everywhere.keys().all(|uri| !uri.contains("/people/./..") || *uri == spelled), "{everywhere:#?}");
 }
+
+/// `kith.ignore` from a quick fix: in the contact's note for a finding about
+/// them, in the note it is placed in otherwise, a shared name included.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_fixes_ignore_a_rule_in_the_front_matter() {
+    let twin = "---\ntype: contact\nname: Lena Schmidt\n---\n";
+    let mut vault = files();
+    vault.push(("people/lena-2.md", twin));
+    let client = Client::start(&vault, capabilities()).await;
+
+    client.open("people/max.md", MAX).await;
+    let title = "Ignore overdue-touch for Max Mustermann (in their note)";
+    let ignore = action(&client, "people/max.md", "overdue-touch", title).await;
+    assert_eq!(ignore["isPreferred"], Value::Null);
+    let text = apply_action(&client, "people/max.md", MAX, &ignore, 2).await;
+    assert!(
+        text.starts_with(
+            "---\ntype: contact\nname: Max Mustermann\ncadance: 1m\nkith: {ignore: [overdue-touch]}\n---\n"
+        ),
+        "{text}"
+    );
+    client.diagnostics_without("people/max.md", "overdue-touch").await;
+    // A second rule joins the list.
+    let ignore = action(&client, "people/max.md", "vague-ask", "Ignore vague-ask for Max Mustermann").await;
+    let text = apply_action(&client, "people/max.md", &text, &ignore, 3).await;
+    assert!(text.contains("\nkith: {ignore: [overdue-touch, vague-ask]}\n---\n"), "{text}");
+    client.diagnostics_without("people/max.md", "vague-ask").await;
+    let left = client.diagnostics_with("people/max.md", "follow-up-due").await;
+    assert_eq!(codes(&left), ["follow-up-due", "key-typo"]);
+
+    // In a journal the finding's own note gets it: front matter is added.
+    client.open("journal/2026-11-25.md", JOURNAL).await;
+    let ignore = action(&client, "journal/2026-11-25.md", "unknown-kind", "Ignore unknown-kind in this note").await;
+    let text = apply_action(&client, "journal/2026-11-25.md", JOURNAL, &ignore, 2).await;
+    assert_eq!(text, format!("---\nkith: {{ignore: [unknown-kind]}}\n---\n{JOURNAL}"));
+    client.diagnostics_without("journal/2026-11-25.md", "unknown-kind").await;
+    client.diagnostics_with("journal/2026-11-25.md", "broken-link").await;
+
+    // A name two contacts share.
+    client.open("people/lena-2.md", twin).await;
+    let ignore = action(&client, "people/lena-2.md", "duplicate-contact", "Ignore duplicate-contact for Lena").await;
+    let text = apply_action(&client, "people/lena-2.md", twin, &ignore, 2).await;
+    assert_eq!(text, "---\ntype: contact\nname: Lena Schmidt\nkith: {ignore: [duplicate-contact]}\n---\n");
+    client.diagnostics_without("people/lena-2.md", "duplicate-contact").await;
+}

@@ -385,6 +385,102 @@ fn front_after(note: &Note, edit: &TextEdit, key: &str) -> Option<FrontMatter> {
     unharmed.then_some(front)
 }
 
+/// Adds a rule to the note's `kith: {ignore: [...]}` (spec section 4:
+/// silences it for the findings placed in the note and, in a contact note,
+/// for every finding about that contact). The list, the `kith` mapping or
+/// the front matter is added when missing; a flow list grows by one name, a
+/// block list by one line. Checked like [`set_key`]: `None` unless the note
+/// then ignores the rule and every rule it ignored, with every other key and
+/// the body as they were.
+pub fn ignore_rule(note: &Note, rule: Rule) -> Option<TextEdit> {
+    if note.front.ignore.contains(&rule) || note.origin.skipped_size.is_some() {
+        return None;
+    }
+    let reads_back = |edit: &TextEdit| {
+        front_after(note, edit, "kith").is_some_and(|front| {
+            front.ignore.contains(&rule) && note.front.ignore.iter().all(|old| front.ignore.contains(old))
+        })
+    };
+    ignore_places(note, rule.name()).into_iter().find(reads_back)
+}
+
+/// Where [`ignore_rule`] could write, best first.
+fn ignore_places(note: &Note, name: &str) -> Vec<TextEdit> {
+    let text = &note.text;
+    let eol = line_ending(text);
+    let Some(kith) = note.front.key("kith").filter(|k| !k.value_range.is_empty()) else {
+        return set_key_places(note, "kith", &format!("{{ignore: [{name}]}}"));
+    };
+    let value = kith.value_range.range();
+    let Some(yaml) = text.get(value.clone()) else { return Vec::new() };
+    let mut places = Vec::new();
+    match find_key(yaml, "ignore") {
+        Some(colon) => {
+            let after = &yaml[colon + 1..];
+            let skipped = after.len() - after.trim_start_matches([' ', '\t']).len();
+            let at = value.start + colon + 1 + skipped;
+            if after[skipped..].starts_with('[') {
+                // A flow list: one more name before its `]`.
+                if let Some(close) = text[at..value.end].find(']').map(|i| at + i) {
+                    let empty = text[at + 1..close].trim().is_empty();
+                    places.push(TextEdit::insert(close, format!("{}{name}", if empty { "" } else { ", " })));
+                }
+            } else if after[skipped..].starts_with(['\n', '\r']) || after[skipped..].is_empty() {
+                // A block list below the key: one more item after its last.
+                let mut end = at;
+                let mut indent = None;
+                let mut rest = &text[at..value.end];
+                while let Some(line_at) = rest.find('\n').map(|i| i + 1) {
+                    let line = &rest[line_at..];
+                    let item = line.trim_start_matches([' ', '\t']);
+                    if !item.starts_with("- ") && item != "-" {
+                        break;
+                    }
+                    indent = Some(indentation(line).to_string());
+                    let line_end = line.find(['\n', '\r']).map_or(line.len(), |i| i);
+                    end = value.end - rest.len() + line_at + line_end;
+                    rest = &line[line_end..];
+                }
+                match indent {
+                    Some(indent) => places.push(TextEdit::insert(end, format!("{eol}{indent}- {name}"))),
+                    None => places.push(TextEdit::insert(at, format!(" [{name}]"))),
+                }
+            }
+        }
+        None if yaml.trim_start().starts_with('{') => {
+            // A flow mapping without `ignore`: one more pair before its `}`.
+            if let Some(close) = yaml.rfind('}') {
+                let empty = yaml[yaml.find('{').unwrap_or(0) + 1..close].trim().is_empty();
+                let sep = if empty { "" } else { ", " };
+                places.push(TextEdit::insert(value.start + close, format!("{sep}ignore: [{name}]")));
+            }
+        }
+        None => {
+            // A block mapping without `ignore`: a line of its own above its first key.
+            let start = line_start(text, value.start);
+            let indent = indentation(&text[start..]).to_string();
+            places.push(TextEdit::insert(start, format!("{indent}ignore: [{name}]{eol}")));
+        }
+    }
+    places
+}
+
+/// The offset of the colon after `key` where it stands as a key in `yaml`
+/// (at a line's start or after `{` or `,`), if it does.
+fn find_key(yaml: &str, key: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = yaml[from..].find(key).map(|i| from + i) {
+        from = i + key.len();
+        let before = yaml[..i].trim_end_matches([' ', '\t']);
+        let starts = before.is_empty() || before.ends_with(['\n', '\r', '{', ',']);
+        let after = yaml[from..].trim_start_matches([' ', '\t']);
+        if starts && after.starts_with(':') {
+            return Some(yaml.len() - after.len());
+        }
+    }
+    None
+}
+
 /// Sets a contact's `name` in the form the old value has: quoted in the same
 /// quotes, a block scalar (`>-`, `|`) as one line of it, else plain when
 /// YAML allows; `name:` is added when there is none. Checked like
@@ -661,6 +757,40 @@ mod tests {
             "---\ntype: contact\n---\n# Jana\n\n## Log\n- 2026-12-01 #thanks Card\n"
         );
         assert_eq!(logged("# Jana\n\n## Log\n", "2026-12-01"), "# Jana\n\n## Log\n- 2026-12-01 #thanks Card\n");
+    }
+
+    fn ignored(text: &str) -> Option<String> {
+        ignore_rule(&note(text), Rule::Unreciprocated).map(|e| TextEdit::apply(text, &[e]))
+    }
+
+    #[test]
+    fn ignore_rule_in_every_shape_of_kith() {
+        let cases = [
+            ("- 2026-11-20 #got A\n", "---\nkith: {ignore: [unreciprocated]}\n---\n- 2026-11-20 #got A\n"),
+            ("---\ntype: contact\n---\n", "---\ntype: contact\nkith: {ignore: [unreciprocated]}\n---\n"),
+            ("---\nkith: {ignore: [vague-ask]}\n---\n", "---\nkith: {ignore: [vague-ask, unreciprocated]}\n---\n"),
+            ("---\nkith: {ignore: []}\n---\n", "---\nkith: {ignore: [unreciprocated]}\n---\n"),
+            ("---\nkith:\n  ignore: [vague-ask]\n---\n", "---\nkith:\n  ignore: [vague-ask, unreciprocated]\n---\n"),
+            (
+                "---\nkith:\n  ignore:\n    - vague-ask\n    - congratulate\nname: X\n---\n",
+                "---\nkith:\n  ignore:\n    - vague-ask\n    - congratulate\n    - unreciprocated\nname: X\n---\n",
+            ),
+            ("---\nkith:\n  ignore:\nname: X\n---\n", "---\nkith:\n  ignore: [unreciprocated]\nname: X\n---\n"),
+            ("---\nkith:\nname: X\n---\n", "---\nkith: {ignore: [unreciprocated]}\nname: X\n---\n"),
+            ("---\nkith: {}\n---\n", "---\nkith: {ignore: [unreciprocated]}\n---\n"),
+            ("---\n{type: contact}\n---\n", "---\n{type: contact, kith: {ignore: [unreciprocated]}}\n---\n"),
+            (
+                "\u{feff}---\r\ntype: contact\r\nkith:\r\n  ignore:\r\n  - vague-ask\r\n---\r\n",
+                "\u{feff}---\r\ntype: contact\r\nkith:\r\n  ignore:\r\n  - vague-ask\r\n  - unreciprocated\r\n---\r\n",
+            ),
+        ];
+        for (before, after) in cases {
+            assert_eq!(ignored(before).as_deref(), Some(after), "{before:?}");
+        }
+        // Already ignored, or front matter that cannot be edited safely: no edit.
+        assert_eq!(ignored("---\nkith: {ignore: [unreciprocated]}\n---\n"), None);
+        assert_eq!(ignored("---\nkith: [a\n---\n"), None);
+        assert_eq!(ignored("---\nkith: 3\n---\n"), None);
     }
 
     #[test]

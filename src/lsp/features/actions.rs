@@ -31,6 +31,16 @@ pub fn findings(ctx: &Ctx) -> Vec<Finding> {
     for contact in contacts {
         out.extend(analysis::contact_findings(vault, contact, today).into_iter().filter(|f| f.path == ctx.note.path));
     }
+    if ctx.note.is_contact {
+        // Names it shares with other contacts (`duplicate-contact`).
+        let (own, aliases) = vault.folded_names(ctx.id);
+        let mut names: Vec<&str> = std::iter::once(own).chain(aliases.iter().map(|a| a.as_str())).collect();
+        names.sort_unstable();
+        names.dedup();
+        for name in names.into_iter().filter(|n| !n.is_empty()) {
+            out.extend(analysis::name_findings(vault, name).into_iter().filter(|f| f.path == ctx.note.path));
+        }
+    }
     analysis::sort(&mut out);
     out
 }
@@ -155,6 +165,20 @@ impl Fixes<'_> {
         if f.range.start >= ctx.note.body_start {
             let fix = edit::ignore_comment(ctx.note, f.range.start, f.rule.name());
             self.push(out, format!("Ignore {} on this line", f.rule.name()), false, self.in_note(ctx.note, fix));
+        }
+        if f.rule == Rule::Encoding {
+            // The editor's text holds replacement characters: kith does not write it.
+            return;
+        }
+        // `kith.ignore`: in a contact's note it covers every finding about
+        // them; in the note the finding is placed in, every finding there.
+        if let Some(c) = contact {
+            let fix = edit::ignore_rule(c, f.rule).and_then(|e| self.in_note(c, e));
+            self.push(out, format!("Ignore {} for {name} (in their note)", f.rule.name()), false, fix);
+        }
+        if contact.is_none_or(|c| c.path != ctx.note.path) {
+            let fix = edit::ignore_rule(ctx.note, f.rule).and_then(|e| self.in_note(ctx.note, e));
+            self.push(out, format!("Ignore {} in this note", f.rule.name()), false, fix);
         }
     }
 
