@@ -603,6 +603,36 @@ type: contact
     );
 }
 
+/// §7: entries and tasks are not inside block quotes, so a quoted item is
+/// neither: no `unknown-kind`, no `invalid-date`, no follow-up, no ledger.
+#[test]
+fn quoted_items_are_neither_entries_nor_tasks() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #met Coffee
+> - 2026-11-20 #thnaks quoted typo
+> - 2026-02-30 #met quoted impossible day
+> - [ ] 2026-11-02 quoted task
+> - [ ] 2026-02-30 quoted task, impossible day
+> - 2026-11-03 #got quoted favour
+- > 2026-11-21 #thnaks a quote as the item's first paragraph
+- > 2026-02-31 #met likewise
+- Meeting notes
+  > - 2026-11-22 #thnaks nested in a quote in an item
+  > - 2026-11-31 #met likewise
+>> - 2026-11-23 #thnaks quote in a quote
+//- /journal/2026-11-20.md
+> - #thnaks [[Jana]] quoted in an ordinary note
+> - 2026-02-30 #met [[Jana]] likewise
+"##,
+    );
+}
+
 #[test]
 fn invalid_and_future_dates() {
     check(

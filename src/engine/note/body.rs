@@ -305,7 +305,8 @@ fn read_item(
     if !in_code(pos) {
         if let Some(shape) = date_shape_prefix(&text[pos..range.end]) {
             let after = &text[pos + 10..range.end];
-            if shape == DateShape::Unreal && !after.starts_with(|c: char| c.is_ascii_digit()) {
+            // A quoted item is neither an entry nor a task (§7): its date is text.
+            if shape == DateShape::Unreal && !in_quote && !after.starts_with(|c: char| c.is_ascii_digit()) {
                 problems.push(Problem::new(
                     Rule::InvalidDate,
                     pos..pos + 10,
@@ -345,8 +346,9 @@ fn read_item(
         }
     }
     // Tags count as kind tags right after a date, or at the start of an item
-    // that links somewhere (an entry of an ordinary note).
-    if date.is_some() || !links.is_empty() {
+    // that links somewhere (an entry of an ordinary note); never in a quoted
+    // item, which is neither an entry nor a task.
+    if !in_quote && (date.is_some() || !links.is_empty()) {
         for (range, name, best) in typos {
             let mut problem = Problem::new(
                 Rule::UnknownKind,
