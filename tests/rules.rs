@@ -603,6 +603,40 @@ type: contact
     );
 }
 
+/// §7: kind tags follow an item's leading date in a contact note; in an
+/// ordinary note they may stand without one, but the item must be dated (by
+/// the note) and link a contact. Elsewhere a tag is the writer's own.
+#[test]
+fn unknown_kind_only_where_kind_tags_stand() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-20 #thnaks Dated entry in a contact note
+             ^^^^^^^ warning: unknown-kind
+- #thnaks [[Max]] undated, in a contact note: no entry, no kind tags
+- #thnaks undated, no link
+- [ ] 2026-12-05 #thnaks a task is never an entry
+Some text 2026-11-20 #thnaks not a list item
+//- /people/max.md
+---
+type: contact
+---
+//- /journal/2026-11-20.md
+- #thnaks [[Jana]] dated by the file name, links a contact
+  ^^^^^^^ warning: unknown-kind
+- 2026-11-19 #thnaks went hiking, links nobody: no entry for anyone
+- #thnaks [[Ideas]] links no contact
+- #thnaks ![[Jana]] an embed is no link to a contact
+//- /notes/ideas.md
+- #thnaks [[Jana]] no date anywhere: not an entry
+"##,
+    );
+}
+
 /// §7: entries and tasks are not inside block quotes, so a quoted item is
 /// neither: no `unknown-kind`, no `invalid-date`, no follow-up, no ledger.
 #[test]

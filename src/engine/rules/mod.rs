@@ -269,11 +269,15 @@ impl NoteCtx<'_> {
 
     /// Turns the parser's problems of one rule into findings.
     pub fn problems(&self, rule: Rule, out: &mut Vec<Finding>) {
-        for Problem { range, message, suggestion, .. } in self.note.problems.iter().filter(|p| p.rule == rule) {
-            let mut finding = self.finding(rule, range.clone(), message.clone());
-            finding.suggestion = suggestion.clone();
-            out.push(finding);
-        }
+        out.extend(self.note.problems.iter().filter(|p| p.rule == rule).map(|p| self.problem(p)));
+    }
+
+    /// One of the parser's problems as a finding.
+    pub fn problem(&self, problem: &Problem) -> Finding {
+        let Problem { rule, range, message, suggestion } = problem;
+        let mut finding = self.finding(*rule, range.clone(), message.clone());
+        finding.suggestion = suggestion.clone();
+        finding
     }
 }
 

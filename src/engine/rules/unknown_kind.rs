@@ -1,5 +1,6 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::finding::{Finding, Level};
+use crate::engine::vault::Vault;
 
 pub const RULE: RuleInfo = RuleInfo {
     name: "unknown-kind",
@@ -29,5 +30,27 @@ Correct the tag (`#thanks`) — the quick fix does it — or add your word to
 };
 
 fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
-    n.problems(Rule::UnknownKind, out);
+    let note = n.note;
+    // In a contact note the parser kept only tags after an item's leading date.
+    if note.is_contact {
+        n.problems(Rule::UnknownKind, out);
+        return;
+    }
+    // In an ordinary note an item's tags are kind tags only when it could be
+    // an entry (§7): dated (its own date, else the note's) and linking a
+    // contact outside embeds. Elsewhere a tag is the writer's own.
+    let note_dated = Vault::note_date(note).is_some();
+    for problem in note.problems.iter().filter(|p| p.rule == Rule::UnknownKind) {
+        // Items are in text order; a tag stands in the text of the last item starting before it.
+        let at = note.items.partition_point(|i| i.text.start() <= problem.range.start);
+        let Some(item) = at.checked_sub(1).and_then(|i| note.items.get(i)) else { continue };
+        let dated = item.date.is_some() || note_dated;
+        let links_contact = || {
+            item.links()
+                .any(|l| note.links.get(l).is_some_and(|link| !link.embed) && n.vault.link_contact(n.id, l).is_some())
+        };
+        if dated && links_contact() {
+            out.push(n.problem(problem));
+        }
+    }
 }
