@@ -1076,3 +1076,42 @@ name: Max Mustermann
         all.iter().any(|m| m.starts_with("congratulate: Congratulate Jana Müller on “Promoted to Head of Design”"))
     );
 }
+
+/// An entry that links two people names both in the findings about either
+/// one (the leading link is left out only when it is the person the finding
+/// is about), and punctuation between the tags and the words is not quoted.
+#[test]
+fn messages_name_both_people_and_skip_leading_punctuation() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+name: Jana Müller
+---
+- 2026-11-25 #got: Lent me a book
+- 2026-11-20 #news — Promoted to Head of Design
+- [ ] 2026-11-28 - Send her the design-systems article
+//- /people/max.md
+---
+type: contact
+name: Max Mustermann
+---
+//- /journal/2026-11-15.md
+- #got [[Jana Müller]]: introduced me to [[Max Mustermann]]
+- #got [[Max Mustermann|Max]] via [[Jana Müller]]
+"##,
+    );
+    for expected in [
+        "missing-thanks: Thank Jana Müller for “Lent me a book” —",
+        "congratulate: Congratulate Jana Müller on “Promoted to Head of Design” —",
+        "follow-up-due: Follow up with Jana Müller: “Send her the design-systems article” was due",
+        "missing-thanks: Thank Jana Müller for “introduced me to Max Mustermann” —",
+        "missing-thanks: Thank Max Mustermann for “Jana Müller: introduced me to Max Mustermann” —",
+        "missing-thanks: Thank Jana Müller for “Max via Jana Müller” —",
+        "missing-thanks: Thank Max Mustermann for “via Jana Müller” —",
+    ] {
+        assert!(all.iter().any(|m| m.starts_with(expected)), "no message starts with {expected:?}:\n{all:#?}");
+    }
+}
