@@ -460,6 +460,57 @@ fn ask_after_silence_says_what_is_on_record() {
     );
 }
 
+/// The silence is the spec's window: asks and news in it are no touch, and
+/// neither is a touch of the ask's own day. The message says which.
+#[test]
+fn ask_after_silence_says_how_the_silence_was_kept() {
+    let fixture = |log: &str| {
+        format!("//- /kith.toml\n[rules]\nvague-ask = \"off\"\n//- /people/jana.md\n---\ntype: contact\n---\n{log}")
+    };
+    let said = |log: &str| -> Vec<String> {
+        messages("2026-12-01", &fixture(log)).into_iter().filter(|m| m.starts_with("ask-after-silence")).collect()
+    };
+    let tail = " — keep in touch when you need nothing, too";
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-25 #ask Intro\n"),
+        [format!(
+            "ask-after-silence: You asked jana for help after 8 months without a word (last touch 2026-03-01){tail}"
+        )]
+    );
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-25 #ask Intro\n- 2026-11-27 #ask Feedback\n")[1],
+        format!(
+            "ask-after-silence: You asked jana for help after 9 months in which you only asked (last other touch 2026-03-01){tail}"
+        )
+    );
+    // News is theirs, not a word from you: still "without a word".
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-20 #news New job\n- 2026-11-25 #ask Intro\n"),
+        [format!(
+            "ask-after-silence: You asked jana for help after 8 months without a word (last touch 2026-03-01){tail}"
+        )]
+    );
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-25 #met Lunch\n- 2026-11-25 #ask At lunch\n"),
+        [format!(
+            "ask-after-silence: You asked jana for help after 8 months without a word before that day (last touch 2026-03-01){tail}"
+        )]
+    );
+    assert_eq!(
+        said(
+            "- 2026-03-01 #met Dinner\n- 2026-11-20 #ask Intro\n- 2026-11-25 #met Lunch\n- 2026-11-25 #ask At lunch\n"
+        )[1],
+        format!(
+            "ask-after-silence: You asked jana for help after 8 months in which you only asked before that day (last other touch 2026-03-01){tail}"
+        )
+    );
+    // A second ask of the same day has the first on record.
+    assert_eq!(
+        said("- 2026-11-06 #ask First\n- 2026-11-06 #ask Second\n")[1],
+        "ask-after-silence: Before this ask, your log with jana holds only asks and news — relationships run on getting in touch when you need nothing, too"
+    );
+}
+
 #[test]
 fn front_matter_types_and_positions() {
     check(
