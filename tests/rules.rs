@@ -1166,3 +1166,49 @@ name: Max Mustermann
         assert!(all.iter().any(|m| m.starts_with(expected)), "no message starts with {expected:?}:\n{all:#?}");
     }
 }
+
+/// Every rule's *Example* is true: the code in it, put in a contact note,
+/// is reported on the day its text names and not the day before (or, when
+/// it names no day after the code, on 2026-12-01). Examples told in prose
+/// (a file's encoding or size, two notes) are covered by their own tests.
+#[test]
+fn rule_doc_examples_are_true() {
+    use kithkin::engine::Rule;
+    let day = |s: &str| {
+        let shaped = s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        if shaped { chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok() } else { None }
+    };
+    for rule in Rule::ALL {
+        let doc = rule.doc();
+        let example = &doc[doc.find("## Example").expect("an example")..doc.find("## Fix").expect("a fix")];
+        let Some(open) = example.find("```") else { continue };
+        let lang_end = open + example[open..].find('\n').unwrap();
+        let lang = &example[open + 3..lang_end];
+        let close = lang_end + example[lang_end..].find("\n```").expect("a closed code block");
+        let code = &example[lang_end + 1..close + 1];
+        let note = match lang {
+            "yaml" if code.starts_with("---") => code.to_string(),
+            "yaml" => format!("---\ntype: contact\n{code}---\n"),
+            "markdown" if code.starts_with("---") => code.to_string(),
+            "markdown" => format!("---\ntype: contact\n---\n{code}"),
+            other => panic!("{rule}: an example in {other:?}"),
+        };
+        let after = &example[close..];
+        let named =
+            (0..after.len()).filter(|&i| after.is_char_boundary(i)).find_map(|i| after.get(i..i + 10).and_then(day));
+        let vault = Vault::build(
+            Config::default(),
+            vec![SourceFile { path: "people/jana.md".into(), text: note.clone(), origin: Default::default() }],
+            vec![],
+        );
+        let fires = |on: Date| analyze(&vault, on).iter().any(|f| f.rule == rule);
+        match named {
+            Some(on) => {
+                assert!(fires(on), "{rule}: the example is not reported on {on}:\n{note}");
+                let before = on.pred_opt().unwrap();
+                assert!(!fires(before), "{rule}: the example is reported already on {before}:\n{note}");
+            }
+            None => assert!(fires(today("2026-12-01")), "{rule}: the example is not reported:\n{note}"),
+        }
+    }
+}

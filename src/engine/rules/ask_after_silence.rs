@@ -16,7 +16,9 @@ Reports an `#ask` that had no other touch within the contact's cadence (else
 `default-cadence`) before its date: no entry dated `d` with
 `ask − cadence ≤ d < ask`, where `#ask` entries and `#news` don't count and
 touches of the ask's own date don't count either. A first-ever `#ask` is
-reported.
+reported. The message says how the silence was kept: without a word, with
+asks only, or broken only on the day of the ask. An `#ask` still counts as a
+touch for `overdue-touch`: you did speak.
 
 ## Why it matters
 If you only call when you need something, people notice. Relationships are

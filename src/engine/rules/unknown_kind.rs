@@ -9,10 +9,18 @@ pub const RULE: RuleInfo = RuleInfo {
     relationship: false,
     check: Check::Note(check),
     doc: r#"## What it does
-Reports a tag right after an entry's date that is not a kind but is close to
-one (one edit for kinds of up to four letters, two for longer ones; `[kinds]`
-aliases count as kinds). Tags that are nowhere near a kind are your own and
-left alone.
+Reports a tag right after an entry's date that is not a kind but a likely
+typo of one: one edit away from a kind of up to four letters, two from a
+longer one (a swap of neighbours is one edit; case does not matter, and
+`[kinds]` keys count as kinds). The tags right after the date, before any
+other word, are an item's kind tags; the item is still an entry when another
+of them is a kind.
+
+Where: a list item of a contact note that starts with a date, and an item of
+an ordinary note that could be an entry — dated (by its leading date, the
+note's `date`, or a date in its file name) and linking a contact. Not in
+tasks, block quotes or code, and not on undated items of a contact note.
+Tags that are nowhere near a kind are your own and left alone.
 
 ## Why it matters
 `#thnaks` does not close the thank-you you owe: kith would keep reminding you
