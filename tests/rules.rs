@@ -656,7 +656,8 @@ type: contact
 
 /// §7: kind tags follow an item's leading date in a contact note; in an
 /// ordinary note they may stand without one, but the item must be dated (by
-/// the note) and link a contact. Elsewhere a tag is the writer's own.
+/// the note) and link somewhere (a broken link is most likely a contact
+/// misspelt). Elsewhere a tag is the writer's own.
 #[test]
 fn unknown_kind_only_where_kind_tags_stand() {
     check(
@@ -680,7 +681,8 @@ type: contact
 - #thnaks [[Jana]] dated by the file name, links a contact
   ^^^^^^^ warning: unknown-kind
 - 2026-11-19 #thnaks went hiking, links nobody: no entry for anyone
-- #thnaks [[Ideas]] links no contact
+- #thnaks [[Ideas]] links a note: where a link leads is not asked
+  ^^^^^^^ warning: unknown-kind
 - #thnaks ![[Jana]] an embed is no link to a contact
 //- /notes/ideas.md
 - #thnaks [[Jana]] no date anywhere: not an entry

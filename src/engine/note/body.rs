@@ -356,7 +356,7 @@ fn read_item(
     }
     // Kind tags follow an item's leading date; in an ordinary note they may
     // also open an undated item that links somewhere. Whether such an item
-    // is an entry (dated by its note, linking a contact) needs the vault:
+    // could be an entry (dated by its note, not only linking by embeds)
     // `unknown-kind` decides. Quoted items are neither entries nor tasks.
     if !in_quote && (date.is_some() || (!is_contact && !links.is_empty())) {
         for (range, name, best) in typos {

@@ -18,8 +18,8 @@ of them is a kind.
 
 Where: a list item of a contact note that starts with a date, and an item of
 an ordinary note that could be an entry — dated (by its leading date, the
-note's `date`, or a date in its file name) and linking a contact. Not in
-tasks, block quotes or code, and not on undated items of a contact note.
+note's `date`, or a date in its file name) and with a `[[link]]`. Not in
+tasks, block quotes or code, and not on undated items.
 Tags that are nowhere near a kind are your own and left alone.
 
 ## Why it matters
@@ -45,19 +45,17 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         return;
     }
     // In an ordinary note an item's tags are kind tags only when it could be
-    // an entry (§7): dated (its own date, else the note's) and linking a
-    // contact outside embeds. Elsewhere a tag is the writer's own.
+    // an entry (§7): dated (its own date, else the note's) and linking, outside
+    // embeds. Whether the link leads to a contact is left out on purpose: a
+    // broken link is most likely a contact misspelt, and the note alone
+    // decides, so a note outside the vault is judged the same.
     let note_dated = Vault::note_date(note).is_some();
     for problem in note.problems.iter().filter(|p| p.rule == Rule::UnknownKind) {
         // Items are in text order; a tag stands in the text of the last item starting before it.
         let at = note.items.partition_point(|i| i.text.start() <= problem.range.start);
         let Some(item) = at.checked_sub(1).and_then(|i| note.items.get(i)) else { continue };
         let dated = item.date.is_some() || note_dated;
-        let links_contact = || {
-            item.links()
-                .any(|l| note.links.get(l).is_some_and(|link| !link.embed) && n.vault.link_contact(n.id, l).is_some())
-        };
-        if dated && links_contact() {
+        if dated && item.links().any(|l| note.links.get(l).is_some_and(|link| !link.embed)) {
             out.push(n.problem(problem));
         }
     }
