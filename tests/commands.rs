@@ -214,6 +214,27 @@ fn agenda_days_and_scope() {
     assert_eq!((run.code, run.stdout.as_str()), (0, "Nothing to do: everyone is up to date.\n"));
 }
 
+/// The agenda quotes an entry as its messages do: both people of an entry
+/// that links two, and no punctuation left over from after the tags.
+#[test]
+fn agenda_names_both_people_and_skips_leading_punctuation() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "kith.toml", b"");
+    write(dir.path(), "people/jana.md", b"---\ntype: contact\nname: Jana\n---\n- 2026-11-20 #news - New job\n");
+    write(dir.path(), "people/max.md", b"---\ntype: contact\nname: Max\n---\n- 2026-11-20 #got: Lent me a book\n");
+    write(dir.path(), "journal/2026-11-25.md", b"- #got [[Jana]]: introduced me to [[Max]]\n");
+    let run = kith_at(dir.path(), &["agenda"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    for expected in [
+        "say thanks for \u{201c}introduced me to Max\u{201d}",
+        "congratulate on \u{201c}New job\u{201d}",
+        "say thanks for \u{201c}Lent me a book\u{201d}",
+        "say thanks for \u{201c}Jana: introduced me to Max\u{201d}",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected:?} not in:\n{}", run.stdout);
+    }
+}
+
 #[test]
 fn agenda_calendar_is_stable_and_well_formed() {
     let v = vault();

@@ -2,7 +2,10 @@
 //! written from `vault-format.md` alone, and an `expected.json` with the
 //! findings the spec demands (see each folder's `NOTES.md` for the reasoning
 //! and the ambiguities). This test runs the real `kith lint` on each vault and
-//! compares (path, line, column, rule, level) exactly, as a multiset.
+//! compares (path, line, column, rule, level) exactly, as a multiset. An
+//! expected finding may also carry a `message`: then a finding with that key
+//! must say exactly that (the spec asks for messages that name what is on
+//! record; a few cases pin them).
 //!
 //! Expectations are the spec's, not kith's: where kith disagrees with the spec
 //! this test fails until kith is fixed.
@@ -108,6 +111,18 @@ fn check(case: &Path) -> Vec<String> {
                 .and_then(Value::as_str)
                 .unwrap_or("");
             problems.push(format!("{name}: unexpected {} (expected {exp}, got {n}) — {message}", fmt(k)));
+        }
+    }
+    for v in &expected {
+        let Some(message) = v.get("message").and_then(Value::as_str) else { continue };
+        let k = key_of(v, "");
+        let said: Vec<&str> = actual
+            .iter()
+            .filter(|a| key_of(a, "") == k)
+            .filter_map(|a| a.get("message").and_then(Value::as_str))
+            .collect();
+        if !said.contains(&message) {
+            problems.push(format!("{name}: message at {}\n  expected {message:?}\n  got {said:?}", fmt(&k)));
         }
     }
     problems

@@ -460,6 +460,57 @@ fn ask_after_silence_says_what_is_on_record() {
     );
 }
 
+/// The silence is the spec's window: asks and news in it are no touch, and
+/// neither is a touch of the ask's own day. The message says which.
+#[test]
+fn ask_after_silence_says_how_the_silence_was_kept() {
+    let fixture = |log: &str| {
+        format!("//- /kith.toml\n[rules]\nvague-ask = \"off\"\n//- /people/jana.md\n---\ntype: contact\n---\n{log}")
+    };
+    let said = |log: &str| -> Vec<String> {
+        messages("2026-12-01", &fixture(log)).into_iter().filter(|m| m.starts_with("ask-after-silence")).collect()
+    };
+    let tail = " — keep in touch when you need nothing, too";
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-25 #ask Intro\n"),
+        [format!(
+            "ask-after-silence: You asked jana for help after 8 months without a word (last touch 2026-03-01){tail}"
+        )]
+    );
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-25 #ask Intro\n- 2026-11-27 #ask Feedback\n")[1],
+        format!(
+            "ask-after-silence: You asked jana for help after 9 months in which you only asked (last other touch 2026-03-01){tail}"
+        )
+    );
+    // News is theirs, not a word from you: still "without a word".
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-20 #news New job\n- 2026-11-25 #ask Intro\n"),
+        [format!(
+            "ask-after-silence: You asked jana for help after 8 months without a word (last touch 2026-03-01){tail}"
+        )]
+    );
+    assert_eq!(
+        said("- 2026-03-01 #met Dinner\n- 2026-11-25 #met Lunch\n- 2026-11-25 #ask At lunch\n"),
+        [format!(
+            "ask-after-silence: You asked jana for help after 8 months without a word before that day (last touch 2026-03-01){tail}"
+        )]
+    );
+    assert_eq!(
+        said(
+            "- 2026-03-01 #met Dinner\n- 2026-11-20 #ask Intro\n- 2026-11-25 #met Lunch\n- 2026-11-25 #ask At lunch\n"
+        )[1],
+        format!(
+            "ask-after-silence: You asked jana for help after 8 months in which you only asked before that day (last other touch 2026-03-01){tail}"
+        )
+    );
+    // A second ask of the same day has the first on record.
+    assert_eq!(
+        said("- 2026-11-06 #ask First\n- 2026-11-06 #ask Second\n")[1],
+        "ask-after-silence: Before this ask, your log with jana holds only asks and news — relationships run on getting in touch when you need nothing, too"
+    );
+}
+
 #[test]
 fn front_matter_types_and_positions() {
     check(
@@ -599,6 +650,72 @@ type: contact
 - 2026-11-26 #mte #met One typo, one kind
              ^ warning: unknown-kind
 - Some #thnaks in free text is nothing
+"##,
+    );
+}
+
+/// §7: kind tags follow an item's leading date in a contact note; in an
+/// ordinary note they may stand without one, but the item must be dated (by
+/// the note) and link somewhere (a broken link is most likely a contact
+/// misspelt). Elsewhere a tag is the writer's own.
+#[test]
+fn unknown_kind_only_where_kind_tags_stand() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-20 #thnaks Dated entry in a contact note
+             ^^^^^^^ warning: unknown-kind
+- #thnaks [[Max]] undated, in a contact note: no entry, no kind tags
+- #thnaks undated, no link
+- [ ] 2026-12-05 #thnaks a task is never an entry
+Some text 2026-11-20 #thnaks not a list item
+//- /people/max.md
+---
+type: contact
+---
+//- /journal/2026-11-20.md
+- #thnaks [[Jana]] dated by the file name, links a contact
+  ^^^^^^^ warning: unknown-kind
+- 2026-11-19 #thnaks went hiking, links nobody: no entry for anyone
+- #thnaks [[Ideas]] links a note: where a link leads is not asked
+  ^^^^^^^ warning: unknown-kind
+- #thnaks ![[Jana]] an embed is no link to a contact
+//- /notes/ideas.md
+- #thnaks [[Jana]] no date anywhere: not an entry
+"##,
+    );
+}
+
+/// §7: entries and tasks are not inside block quotes, so a quoted item is
+/// neither: no `unknown-kind`, no `invalid-date`, no follow-up, no ledger.
+#[test]
+fn quoted_items_are_neither_entries_nor_tasks() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- 2026-11-01 #met Coffee
+> - 2026-11-20 #thnaks quoted typo
+> - 2026-02-30 #met quoted impossible day
+> - [ ] 2026-11-02 quoted task
+> - [ ] 2026-02-30 quoted task, impossible day
+> - 2026-11-03 #got quoted favour
+- > 2026-11-21 #thnaks a quote as the item's first paragraph
+- > 2026-02-31 #met likewise
+- Meeting notes
+  > - 2026-11-22 #thnaks nested in a quote in an item
+  > - 2026-11-31 #met likewise
+>> - 2026-11-23 #thnaks quote in a quote
+//- /journal/2026-11-20.md
+> - #thnaks [[Jana]] quoted in an ordinary note
+> - 2026-02-30 #met [[Jana]] likewise
 "##,
     );
 }
@@ -1011,4 +1128,89 @@ name: Max Mustermann
     assert!(
         all.iter().any(|m| m.starts_with("congratulate: Congratulate Jana Müller on “Promoted to Head of Design”"))
     );
+}
+
+/// An entry that links two people names both in the findings about either
+/// one (the leading link is left out only when it is the person the finding
+/// is about), and punctuation between the tags and the words is not quoted.
+#[test]
+fn messages_name_both_people_and_skip_leading_punctuation() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+name: Jana Müller
+---
+- 2026-11-25 #got: Lent me a book
+- 2026-11-20 #news — Promoted to Head of Design
+- [ ] 2026-11-28 - Send her the design-systems article
+//- /people/max.md
+---
+type: contact
+name: Max Mustermann
+---
+//- /journal/2026-11-15.md
+- #got [[Jana Müller]]: introduced me to [[Max Mustermann]]
+- #got [[Max Mustermann|Max]] via [[Jana Müller]]
+"##,
+    );
+    for expected in [
+        "missing-thanks: Thank Jana Müller for “Lent me a book” —",
+        "congratulate: Congratulate Jana Müller on “Promoted to Head of Design” —",
+        "follow-up-due: Follow up with Jana Müller: “Send her the design-systems article” was due",
+        "missing-thanks: Thank Jana Müller for “introduced me to Max Mustermann” —",
+        "missing-thanks: Thank Max Mustermann for “Jana Müller: introduced me to Max Mustermann” —",
+        "missing-thanks: Thank Jana Müller for “Max via Jana Müller” —",
+        "missing-thanks: Thank Max Mustermann for “via Jana Müller” —",
+    ] {
+        assert!(all.iter().any(|m| m.starts_with(expected)), "no message starts with {expected:?}:\n{all:#?}");
+    }
+}
+
+/// Every rule's *Example* is true: the code in it, put in a contact note,
+/// is reported on the day its text names and not the day before (or, when
+/// it names no day after the code, on 2026-12-01). Examples told in prose
+/// (a file's encoding or size, two notes) are covered by their own tests.
+#[test]
+fn rule_doc_examples_are_true() {
+    use kithkin::engine::Rule;
+    let day = |s: &str| {
+        let shaped = s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        if shaped { chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok() } else { None }
+    };
+    for rule in Rule::ALL {
+        let doc = rule.doc();
+        let example = &doc[doc.find("## Example").expect("an example")..doc.find("## Fix").expect("a fix")];
+        let Some(open) = example.find("```") else { continue };
+        let lang_end = open + example[open..].find('\n').unwrap();
+        let lang = &example[open + 3..lang_end];
+        let close = lang_end + example[lang_end..].find("\n```").expect("a closed code block");
+        let code = &example[lang_end + 1..close + 1];
+        let note = match lang {
+            "yaml" if code.starts_with("---") => code.to_string(),
+            "yaml" => format!("---\ntype: contact\n{code}---\n"),
+            "markdown" if code.starts_with("---") => code.to_string(),
+            "markdown" => format!("---\ntype: contact\n---\n{code}"),
+            other => panic!("{rule}: an example in {other:?}"),
+        };
+        let after = &example[close..];
+        let named =
+            (0..after.len()).filter(|&i| after.is_char_boundary(i)).find_map(|i| after.get(i..i + 10).and_then(day));
+        let vault = Vault::build(
+            Config::default(),
+            vec![SourceFile { path: "people/jana.md".into(), text: note.clone(), origin: Default::default() }],
+            vec![],
+        );
+        let fires = |on: Date| analyze(&vault, on).iter().any(|f| f.rule == rule);
+        match named {
+            Some(on) => {
+                assert!(fires(on), "{rule}: the example is not reported on {on}:\n{note}");
+                let before = on.pred_opt().unwrap();
+                assert!(!fires(before), "{rule}: the example is reported already on {before}:\n{note}");
+            }
+            None => assert!(fires(today("2026-12-01")), "{rule}: the example is not reported:\n{note}"),
+        }
+    }
 }

@@ -121,7 +121,8 @@ fn from_finding(vault: &Vault, f: &Finding, today: Date) -> Option<AgendaItem> {
         .iter()
         .take_while(|i| i.first_line.start() == f.range.start)
         .find(|i| i.first_line.range() == f.range);
-    let words = item.map(|i| item_words(note, i, note.path != contact.path)).unwrap_or_default();
+    let (note_id, contact_id) = (vault.id(&f.path)?, vault.id(&contact.path)?);
+    let words = item.map(|i| item_words(vault, note_id, i, contact_id)).unwrap_or_default();
     let entry_date = item.and_then(|i| Vault::item_date(note, i));
     let when = |verb: &str| entry_date.map_or_else(String::new, |d| format!("{verb} {}", ago(d, today)));
     let due = f.due.unwrap_or(today);

@@ -137,7 +137,14 @@ struct Frame {
     in_quote: bool,
 }
 
-pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, problems: &mut Vec<Problem>) -> Body {
+pub fn parse(
+    text: &str,
+    body_start: usize,
+    is_contact: bool,
+    config: &Config,
+    lines: &LineIndex,
+    problems: &mut Vec<Problem>,
+) -> Body {
     let body = &text[body_start..];
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
@@ -242,7 +249,8 @@ pub fn parse(text: &str, body_start: usize, config: &Config, lines: &LineIndex, 
     for (full, range, quoted) in raw_items {
         let first = links.partition_point(|l| l.range.start() < range.start);
         let last = links.partition_point(|l| l.range.start() < range.end);
-        let read = read_item(text, full, range, quoted, first..last, config, &in_code, &mut kind_tags, problems);
+        let read =
+            read_item(text, full, range, quoted, first..last, is_contact, config, &in_code, &mut kind_tags, problems);
         if let Some(item) = read {
             let index = u32::try_from(items.len()).ok();
             for link in &mut links[first..last] {
@@ -279,6 +287,7 @@ fn read_item(
     range: Range<usize>,
     in_quote: bool,
     links: Range<usize>,
+    is_contact: bool,
     config: &Config,
     in_code: &dyn Fn(usize) -> bool,
     kind_tags: &mut Vec<KindTag>,
@@ -305,7 +314,8 @@ fn read_item(
     if !in_code(pos) {
         if let Some(shape) = date_shape_prefix(&text[pos..range.end]) {
             let after = &text[pos + 10..range.end];
-            if shape == DateShape::Unreal && !after.starts_with(|c: char| c.is_ascii_digit()) {
+            // A quoted item is neither an entry nor a task (§7): its date is text.
+            if shape == DateShape::Unreal && !in_quote && !after.starts_with(|c: char| c.is_ascii_digit()) {
                 problems.push(Problem::new(
                     Rule::InvalidDate,
                     pos..pos + 10,
@@ -344,9 +354,11 @@ fn read_item(
             pos = tag_range.end;
         }
     }
-    // Tags count as kind tags right after a date, or at the start of an item
-    // that links somewhere (an entry of an ordinary note).
-    if date.is_some() || !links.is_empty() {
+    // Kind tags follow an item's leading date; in an ordinary note they may
+    // also open an undated item that links somewhere. Whether such an item
+    // could be an entry (dated by its note, not only linking by embeds)
+    // `unknown-kind` decides. Quoted items are neither entries nor tasks.
+    if !in_quote && (date.is_some() || (!is_contact && !links.is_empty())) {
         for (range, name, best) in typos {
             let mut problem = Problem::new(
                 Rule::UnknownKind,

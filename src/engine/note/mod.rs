@@ -74,7 +74,7 @@ impl Note {
         if !is_contact {
             problems.retain(|p| p.rule != Rule::KeyTypo);
         }
-        let mut body = body::parse(&text, body_start, config, &lines, &mut problems);
+        let mut body = body::parse(&text, body_start, is_contact, config, &lines, &mut problems);
         // A vault holds these for every note: exactly their length, not the
         // doubling's spare room (about a tenth of the parsed notes' memory).
         body.items.shrink_to_fit();

@@ -11,9 +11,9 @@ pub const RULE: RuleInfo = RuleInfo {
     check: Check::Contact(check),
     doc: r#"## What it does
 Reports a contact whose next birthday (today included) is at most
-`birthday-notice` (default 7 days) away. `birthday:` is `1988-04-12`, or
-`--04-12` when you don't know the year; 29 February falls on 28 February in
-other years.
+`birthday-notice` (default 7 days) away, on `birthday:`. `birthday:` is
+`1988-04-12`, or `--04-12` when you don't know the year; 29 February falls on
+28 February in other years.
 
 ## Why it matters
 A birthday message is a touch that needs no reason — one of the small things

@@ -12,7 +12,8 @@ pub const RULE: RuleInfo = RuleInfo {
     doc: r#"## What it does
 Reports a `#news` entry — a new job, a promotion, a baby, an award — that no
 `#congrats` has answered for more than `congratulate-within` (default 7
-days). Each `#congrats` closes the oldest congratulation still owed.
+days). Each `#congrats` closes the oldest congratulation still owed when it
+comes; a `#congrats` before any `#news` closes nothing.
 
 ## Why it matters
 Noticing what happens in someone's life, and saying so, is what turns a

@@ -14,7 +14,8 @@ pub const RULE: RuleInfo = RuleInfo {
 Follow-ups are the Markdown tasks of a contact note. A task whose text starts
 with a date (`- [ ] 2026-12-05 Send the article`) is due that day; once
 today is after it and the task is still open, it is reported. `[x]`, `[X]`
-and `[-]` are closed.
+and `[-]` are closed, any other status is open. A task is never a log entry,
+and a task in a block quote is no follow-up.
 
 ## Why it matters
 Remembering what someone told you — and coming back to it — is what makes

@@ -8,9 +8,11 @@ pub const RULE: RuleInfo = RuleInfo {
     relationship: false,
     check: Check::Note(check),
     doc: r#"## What it does
-Reports a date-shaped value that is not a real day — in a log entry, a task,
-or a date value of the front matter (`birthday`, `snooze`, `date`). Such an
-entry takes no part in any relationship rule.
+Reports a date-shaped value (`NNNN-NN-NN`, `--NN-NN`) that is not a real day
+— at the start of a list item (a log entry, a task), or in a date value of
+the front matter (`birthday`, `snooze`, `date`). Dates in block quotes and
+code are text. Such an entry takes no part in any relationship rule, and
+such a `snooze` silences nothing.
 
 ## Why it matters
 An entry with an impossible date silently drops out of the ledger: a thank-you

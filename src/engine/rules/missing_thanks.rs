@@ -13,7 +13,7 @@ pub const RULE: RuleInfo = RuleInfo {
 Reports a `#got` entry — someone did you a favour — that no `#thanks` has
 answered for more than `thanks-within` (default 3 days). Each `#thanks`
 closes the oldest thank-you still owed when it comes; a `#thanks` before any
-`#got` closes nothing.
+`#got` closes nothing (thank-yous are not saved up).
 
 ## Why it matters
 A prompt thank-you is the smallest gesture with the largest effect: it tells

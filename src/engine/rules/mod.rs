@@ -192,7 +192,7 @@ impl<'a> ContactCtx<'a> {
     pub fn entry_words(&self, entry: &Entry) -> String {
         let note = self.entry_note(entry);
         match note.items.get(entry.item) {
-            Some(item) => item_words(note, item, entry.note != self.id),
+            Some(item) => item_words(self.vault, entry.note, item, self.id),
             None => String::new(),
         }
     }
@@ -269,11 +269,15 @@ impl NoteCtx<'_> {
 
     /// Turns the parser's problems of one rule into findings.
     pub fn problems(&self, rule: Rule, out: &mut Vec<Finding>) {
-        for Problem { range, message, suggestion, .. } in self.note.problems.iter().filter(|p| p.rule == rule) {
-            let mut finding = self.finding(rule, range.clone(), message.clone());
-            finding.suggestion = suggestion.clone();
-            out.push(finding);
-        }
+        out.extend(self.note.problems.iter().filter(|p| p.rule == rule).map(|p| self.problem(p)));
+    }
+
+    /// One of the parser's problems as a finding.
+    pub fn problem(&self, problem: &Problem) -> Finding {
+        let Problem { rule, range, message, suggestion } = problem;
+        let mut finding = self.finding(*rule, range.clone(), message.clone());
+        finding.suggestion = suggestion.clone();
+        finding
     }
 }
 
@@ -285,14 +289,18 @@ pub fn line_digest(text: &str) -> String {
 }
 
 /// The words of an item after its date and tags. In a note other than the
-/// contact's own (`- #got [[Jana]] introduced me to Max`), a leading link is
-/// the person it is about, not part of what happened, and is left out.
-pub fn item_words(note: &Note, item: &super::note::Item, elsewhere: bool) -> String {
+/// contact's own (`- #got [[Jana]] introduced me to Max`), a leading link to
+/// the contact is the person the words are about, not part of what happened,
+/// and is left out; a leading link to anyone else stays, so that an entry
+/// linking two people names both whichever of them a finding is about.
+pub fn item_words(vault: &Vault, id: NoteId, item: &super::note::Item, contact: NoteId) -> String {
+    let Some(note) = vault.note(id) else { return String::new() };
     let end = item.first_line.end().max(item.rest());
     let mut start = item.rest();
-    if elsewhere {
-        if let Some(link) = item.links().map(|l| &note.links[l]).next() {
-            if link.range.start() == item.rest() {
+    if id != contact {
+        if let Some(l) = item.links().next() {
+            let link = &note.links[l];
+            if link.range.start() == item.rest() && vault.link_contact(id, l) == Some(contact) {
                 start = link.range.end().min(end);
             }
         }
@@ -320,12 +328,37 @@ pub fn plain_words(text: &str) -> String {
         let kept = words[..i].trim_end().len();
         words.truncate(kept);
     }
+    // What stands between the tags and the words (`#got: Lent me a book`,
+    // `#news - New job`, `[[Jana]]: introduced me`) is not what happened.
+    let lead = leading_separator(&words);
+    if lead > 0 {
+        words.drain(..lead);
+    }
     // Bytes first: a text of at most 80 bytes has at most 80 characters.
     if words.len() > 80 && words.chars().count() > 80 {
         let cut: String = words.chars().take(79).collect();
         format!("{}…", cut.trim_end())
     } else {
         words
+    }
+}
+
+/// The length of the punctuation (and the space after it) that opens
+/// `words` as a separator: `: `, `- `, `— `, `:`, `;`, `,`. A dash glued
+/// to a word (`-5 °C`, `—ish`) is part of the words and stays.
+fn leading_separator(words: &str) -> usize {
+    let run = words.len() - words.trim_start_matches([':', ';', ',', '-', '–', '—']).len();
+    if run == 0 {
+        return 0;
+    }
+    let after = &words[run..];
+    let only_stops = words[..run].chars().all(|c| matches!(c, ':' | ';' | ','));
+    if after.is_empty() || after.starts_with(' ') {
+        run + after.len() - after.trim_start().len()
+    } else if only_stops {
+        run
+    } else {
+        0
     }
 }
 
@@ -391,5 +424,14 @@ mod tests {
         assert_eq!(plain_words(&eighty), eighty);
         assert_eq!(plain_words(&"ü".repeat(81)), format!("{}…", "ü".repeat(79)));
         assert_eq!(plain_words(""), "");
+        // Separators after the tags are not words; a dash glued to a word is.
+        assert_eq!(plain_words(": Lent me a book"), "Lent me a book");
+        assert_eq!(plain_words("- New job"), "New job");
+        assert_eq!(plain_words("— Promoted"), "Promoted");
+        assert_eq!(plain_words(" -- Two dashes"), "Two dashes");
+        assert_eq!(plain_words(":Lunch"), "Lunch");
+        assert_eq!(plain_words("-5 °C and sunny"), "-5 °C and sunny");
+        assert_eq!(plain_words("–"), "");
+        assert_eq!(plain_words("Lunch - then coffee"), "Lunch - then coffee");
     }
 }

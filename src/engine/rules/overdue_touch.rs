@@ -11,9 +11,11 @@ pub const RULE: RuleInfo = RuleInfo {
     check: Check::Contact(check),
     doc: r#"## What it does
 Reports a contact when today is past the last touch plus their `cadence`
-(else `default-cadence`, 90 days) and no `snooze:` date lies ahead. Every
-entry but `#news` is a touch. A contact with no touch at all is not reported.
-The finding sits on `cadence:` (else `name:`, else line 1).
+(else `default-cadence`, 90 days; months are calendar months) and no
+`snooze:` date lies ahead: a snooze silences it up to and including its day.
+Every entry but `#news` is a touch, an `#ask` too. A contact with no touch at
+all is not reported. The finding sits on `cadence:` (else `name:`, else
+line 1).
 
 ## Why it matters
 Relationships are kept up by small, regular gestures — getting in touch when
@@ -22,6 +24,7 @@ you need nothing. The cadence is your own promise of how often.
 ## Example
 ```markdown
 ---
+type: contact
 name: Jana Müller
 cadence: 2m
 ---

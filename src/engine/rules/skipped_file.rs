@@ -9,7 +9,8 @@ pub const RULE: RuleInfo = RuleInfo {
     check: Check::Note(check),
     doc: r#"## What it does
 Reports a Markdown file larger than `max-file-size` (default 4 MB) on line 1;
-kith does not read it. Links to it still resolve.
+kith does not read it. Links to it by path or file name still resolve (its
+`name` and `aliases` are unread).
 
 ## Why it matters
 A huge file is almost never a contact note — often an export or a pasted
