@@ -65,7 +65,8 @@ fn vault_of(files: Vec<(String, String)>) -> Vault {
     let mut notes = Vec::new();
     let mut others = Vec::new();
     for (path, text) in files {
-        if names::is_markdown(&path) {
+        // As the walk does: excluded notes are not read, only kept as link targets.
+        if names::is_markdown(&path) && !config.exclude.matches_file(&path) {
             notes.push(SourceFile { path, text, origin: Default::default() });
         } else {
             others.push(path);
@@ -670,6 +671,48 @@ exclude = ["templates/**"]
 [[In a fence]]
 ```
     [[Indented code]]
+"##,
+    );
+}
+
+#[test]
+fn excluded_files_and_attachments_are_targets_in_the_path_and_file_name_steps() {
+    // Spec §7, Links: path, then file name, then `name`, then alias; within
+    // one step the first by path wins; excluded files are still targets by
+    // path and file name. So an excluded `templates/Jana.md` takes `[[Jana]]`
+    // at the file-name step, before the contact whose `name` is Jana, and an
+    // excluded `archive/ben.md` comes before `people/ben.md` by path.
+    check(
+        "2026-12-01",
+        r##"
+//- /kith.toml
+exclude = ["templates/**", "archive/**"]
+//- /templates/Jana.md
+//- /archive/ben.md
+//- /people/jm.md
+---
+type: contact
+name: Jana
+---
+- 2026-11-01 #met Coffee
+//- /people/ben.md
+---
+type: contact
+---
+- 2026-11-01 #met Lunch
+//- /people/zoe.md
+---
+type: contact
+name: Zoë
+---
+- 2026-11-01 #met Walk
+//- /attachments/zoe.png
+//- /journal/2026-11-20.md
+- #got [[Jana]] an intro: the excluded template's file name, not the contact
+- #got [[ben]] a book: archive/ben.md is first by path
+- #got [[Zoë]] a lift: no file is called Zoë
+  ^ warning: missing-thanks
+- #got [[zoe.png]] not a note at all
 "##,
     );
 }
