@@ -1026,6 +1026,112 @@ fn crlf_lone_cr_and_bom() {
 }
 
 #[test]
+fn front_matter_type_errors_name_the_form_with_the_spec_example() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+cadence: [2m]
+phone: [1]
+tags: [contact, 5]
+aliases: [Jana, {a: b}]
+kith:
+  ignore: [unreciprocated, 3]
+---
+"##,
+    );
+    let about = |key: &str| -> String {
+        let found: Vec<&String> = all.iter().filter(|m| m.starts_with(&format!("front-matter: `{key}`"))).collect();
+        assert_eq!(found.len(), 1, "one message about `{key}`: {all:#?}");
+        found[0].clone()
+    };
+    let cadence = about("cadence");
+    assert!(cadence.contains("`cadence: 2m`") && !cadence.contains("phone"), "{cadence}");
+    let phone = about("phone");
+    assert!(phone.contains("text or a number") && phone.contains("`phone: \"+49 30 1234567\"`"), "{phone}");
+    let tags = about("tags");
+    assert!(tags.contains("`tags: [mentor, design]`"), "{tags}");
+    let aliases = about("aliases");
+    assert!(aliases.contains("`aliases: [Jana, J. Müller]`"), "{aliases}");
+    let ignore = about("kith.ignore");
+    assert!(ignore.contains("rule names") && ignore.contains("`ignore: [unreciprocated]`"), "{ignore}");
+}
+
+#[test]
+fn yaml_aliases_are_named_as_written() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/al.md
+---
+type: contact
+base: &who Jana
+name: *who
+tags: [contact, *who]
+---
+"##,
+    );
+    assert_eq!(all.len(), 2, "{all:#?}");
+    for message in &all {
+        assert!(message.contains("the alias `*who`"), "{message}");
+    }
+}
+
+#[test]
+fn duplicate_names_are_shown_without_padding() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/a.md
+---
+type: contact
+name: "  Jana  "
+---
+//- /people/b.md
+---
+type: contact
+name: >
+  Jana
+---
+//- /people/c.md
+---
+type: contact
+aliases: [" jana ", Other]
+---
+"##,
+    );
+    assert_eq!(all.len(), 3, "{all:#?}");
+    for message in &all {
+        let shown = message.strip_prefix("duplicate-contact: “").and_then(|m| m.split_once('”')).map(|(s, _)| s);
+        assert!(matches!(shown, Some("Jana" | "jana")), "{message}");
+        assert!(message.contains("[[Jana]]") || message.contains("[[jana]]"), "{message}");
+    }
+}
+
+#[test]
+fn broken_links_to_attachments_are_called_files() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /notes/links.md
+[[photo.png]] [[Nobody]] [[v1.2]] [[J. Müller]] [[scans/cv.PDF]]
+"##,
+    );
+    assert_eq!(
+        all,
+        [
+            "broken-link: No file is called “photo.png” — add the file or correct the link",
+            "broken-link: No note is called “Nobody” — create the contact note or correct the link",
+            "broken-link: No note is called “v1.2” — create the contact note or correct the link",
+            "broken-link: No note is called “J. Müller” — create the contact note or correct the link",
+            "broken-link: No file is called “scans/cv.PDF” — add the file or correct the link",
+        ],
+    );
+}
+
+#[test]
 fn messages_are_warm_and_concrete() {
     let all = messages(
         "2026-11-20",
