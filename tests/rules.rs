@@ -928,6 +928,32 @@ tags: contact
 }
 
 #[test]
+fn tags_drop_one_leading_hash() {
+    // Spec §7: "a leading `#` on a tag is dropped": one, so `##contact` is
+    // the tag `#contact`, not `contact`; and `#mentor` is the tag `mentor`.
+    let fixture = r###"
+//- /notes/one-hash.md
+---
+tags: ["#contact", "#mentor", design, "#"]
+---
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+//- /notes/two-hashes.md
+---
+tags: ["##contact", "##mentor"]
+---
+- 2026-11-01 #got Not a contact note: nothing
+"###;
+    check("2026-12-01", fixture);
+    let (files, _) = parse_fixture(fixture);
+    let vault = vault_of(files);
+    let tags =
+        |path: &str| -> Vec<String> { vault.by_path(path).unwrap().front.tags.iter().map(|t| t.to_string()).collect() };
+    assert_eq!(tags("notes/one-hash.md"), ["contact", "mentor", "design"]);
+    assert_eq!(tags("notes/two-hashes.md"), ["#contact", "#mentor"]);
+}
+
+#[test]
 fn entries_only_outside_quotes_and_code_at_any_depth() {
     check(
         "2026-12-01",

@@ -45,6 +45,7 @@ pub struct FrontMatter {
     pub type_: Option<CompactString>,
     pub name: Option<Spanned<CompactString>>,
     pub aliases: Vec<Spanned<CompactString>>,
+    /// Tags without one leading `#` (spec §7: `#mentor` is the tag `mentor`).
     pub tags: Vec<CompactString>,
     pub org: Option<CompactString>,
     pub role: Option<CompactString>,
@@ -72,7 +73,7 @@ impl FrontMatter {
         });
         type_says
             || self.tags.iter().any(|tag| {
-                let tag = tag.trim().trim_start_matches('#').to_lowercase();
+                let tag = tag.to_lowercase();
                 matches!(tag.as_str(), "contact" | "person" | "people")
             })
     }
@@ -262,7 +263,10 @@ impl Reader<'_> {
             "email" => self.fm.email = self.string(known, value).map(|s| s.value),
             "phone" => self.fm.phone = self.string(known, value).map(|s| s.value),
             "aliases" => self.fm.aliases = self.strings(known, value, false),
-            "tags" => self.fm.tags = self.strings(known, value, false).into_iter().map(|s| s.value).collect(),
+            "tags" => {
+                let tags = self.strings(known, value, false).into_iter().filter_map(|s| tag(&s.value));
+                self.fm.tags = tags.collect();
+            }
             "cadence" => {
                 if let Some(text) = self.string(known, value) {
                     match Span::parse(text.value.trim()) {
@@ -510,6 +514,14 @@ impl Reader<'_> {
     fn describe(&self, value: &Node) -> String {
         describe(value, self.text.get(self.base..).unwrap_or(""))
     }
+}
+
+/// A tag as written, trimmed and without one leading `#`; `None` when
+/// nothing is left.
+fn tag(written: &str) -> Option<CompactString> {
+    let trimmed = written.trim();
+    let tag = trimmed.strip_prefix('#').unwrap_or(trimmed);
+    (!tag.is_empty()).then(|| tag.into())
 }
 
 /// What a node is, for a message; `yaml` is the text its range is in.
