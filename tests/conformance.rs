@@ -2,7 +2,8 @@
 //! written from `vault-format.md` alone, and an `expected.json` with the
 //! findings the spec demands (see each folder's `NOTES.md` for the reasoning
 //! and the ambiguities). This test runs the real `kith lint` on each vault and
-//! compares (path, line, column, rule, level) exactly, as a multiset.
+//! compares (path, line, column, rule, level) exactly, as a multiset. An
+//! expectation with a `message` also wants that text in the finding's message.
 //!
 //! Expectations are the spec's, not kith's: where kith disagrees with the spec
 //! this test fails until kith is fixed.
@@ -108,6 +109,19 @@ fn check(case: &Path) -> Vec<String> {
                 .and_then(Value::as_str)
                 .unwrap_or("");
             problems.push(format!("{name}: unexpected {} (expected {exp}, got {n}) — {message}", fmt(k)));
+        }
+    }
+    // An expectation may also say what its message must contain.
+    for v in &expected {
+        let Some(part) = v.get("message").and_then(Value::as_str) else { continue };
+        let k = key_of(v, &format!("{name}/expected.json"));
+        let messages: Vec<&str> = actual
+            .iter()
+            .filter(|a| key_of(a, "") == k)
+            .filter_map(|a| a.get("message").and_then(Value::as_str))
+            .collect();
+        if !messages.is_empty() && !messages.iter().any(|m| m.contains(part)) {
+            problems.push(format!("{name}: message of {} lacks “{part}”: {messages:?}", fmt(&k)));
         }
     }
     problems
