@@ -65,7 +65,8 @@ fn vault_of(files: Vec<(String, String)>) -> Vault {
     let mut notes = Vec::new();
     let mut others = Vec::new();
     for (path, text) in files {
-        if names::is_markdown(&path) {
+        // As the walk does: excluded notes are not read, only kept as link targets.
+        if names::is_markdown(&path) && !config.exclude.matches_file(&path) {
             notes.push(SourceFile { path, text, origin: Default::default() });
         } else {
             others.push(path);
@@ -792,6 +793,48 @@ exclude = ["templates/**"]
 }
 
 #[test]
+fn excluded_files_and_attachments_are_targets_in_the_path_and_file_name_steps() {
+    // Spec §7, Links: path, then file name, then `name`, then alias; within
+    // one step the first by path wins; excluded files are still targets by
+    // path and file name. So an excluded `templates/Jana.md` takes `[[Jana]]`
+    // at the file-name step, before the contact whose `name` is Jana, and an
+    // excluded `archive/ben.md` comes before `people/ben.md` by path.
+    check(
+        "2026-12-01",
+        r##"
+//- /kith.toml
+exclude = ["templates/**", "archive/**"]
+//- /templates/Jana.md
+//- /archive/ben.md
+//- /people/jm.md
+---
+type: contact
+name: Jana
+---
+- 2026-11-01 #met Coffee
+//- /people/ben.md
+---
+type: contact
+---
+- 2026-11-01 #met Lunch
+//- /people/zoe.md
+---
+type: contact
+name: Zoë
+---
+- 2026-11-01 #met Walk
+//- /attachments/zoe.png
+//- /journal/2026-11-20.md
+- #got [[Jana]] an intro: the excluded template's file name, not the contact
+- #got [[ben]] a book: archive/ben.md is first by path
+- #got [[Zoë]] a lift: no file is called Zoë
+  ^ warning: missing-thanks
+- #got [[zoe.png]] not a note at all
+"##,
+    );
+}
+
+#[test]
 fn entries_in_ordinary_notes_are_reported_there() {
     check(
         "2026-12-01",
@@ -1002,6 +1045,32 @@ tags: contact
 }
 
 #[test]
+fn tags_drop_one_leading_hash() {
+    // Spec §7: "a leading `#` on a tag is dropped": one, so `##contact` is
+    // the tag `#contact`, not `contact`; and `#mentor` is the tag `mentor`.
+    let fixture = r###"
+//- /notes/one-hash.md
+---
+tags: ["#contact", "#mentor", design, "#"]
+---
+- 2026-11-01 #got Intro
+  ^ warning: missing-thanks
+//- /notes/two-hashes.md
+---
+tags: ["##contact", "##mentor"]
+---
+- 2026-11-01 #got Not a contact note: nothing
+"###;
+    check("2026-12-01", fixture);
+    let (files, _) = parse_fixture(fixture);
+    let vault = vault_of(files);
+    let tags =
+        |path: &str| -> Vec<String> { vault.by_path(path).unwrap().front.tags.iter().map(|t| t.to_string()).collect() };
+    assert_eq!(tags("notes/one-hash.md"), ["contact", "mentor", "design"]);
+    assert_eq!(tags("notes/two-hashes.md"), ["#contact", "#mentor"]);
+}
+
+#[test]
 fn entries_only_outside_quotes_and_code_at_any_depth() {
     check(
         "2026-12-01",
@@ -1097,6 +1166,112 @@ fn crlf_lone_cr_and_bom() {
         })
         .collect();
     assert_eq!(at, vec![("missing-thanks".to_string(), 3, 2), ("unknown-kind".to_string(), 4, 13)], "{findings:#?}");
+}
+
+#[test]
+fn front_matter_type_errors_name_the_form_with_the_spec_example() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+cadence: [2m]
+phone: [1]
+tags: [contact, 5]
+aliases: [Jana, {a: b}]
+kith:
+  ignore: [unreciprocated, 3]
+---
+"##,
+    );
+    let about = |key: &str| -> String {
+        let found: Vec<&String> = all.iter().filter(|m| m.starts_with(&format!("front-matter: `{key}`"))).collect();
+        assert_eq!(found.len(), 1, "one message about `{key}`: {all:#?}");
+        found[0].clone()
+    };
+    let cadence = about("cadence");
+    assert!(cadence.contains("`cadence: 2m`") && !cadence.contains("phone"), "{cadence}");
+    let phone = about("phone");
+    assert!(phone.contains("text or a number") && phone.contains("`phone: \"+49 30 1234567\"`"), "{phone}");
+    let tags = about("tags");
+    assert!(tags.contains("`tags: [mentor, design]`"), "{tags}");
+    let aliases = about("aliases");
+    assert!(aliases.contains("`aliases: [Jana, J. Müller]`"), "{aliases}");
+    let ignore = about("kith.ignore");
+    assert!(ignore.contains("rule names") && ignore.contains("`ignore: [unreciprocated]`"), "{ignore}");
+}
+
+#[test]
+fn yaml_aliases_are_named_as_written() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/al.md
+---
+type: contact
+base: &who Jana
+name: *who
+tags: [contact, *who]
+---
+"##,
+    );
+    assert_eq!(all.len(), 2, "{all:#?}");
+    for message in &all {
+        assert!(message.contains("the alias `*who`"), "{message}");
+    }
+}
+
+#[test]
+fn duplicate_names_are_shown_without_padding() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /people/a.md
+---
+type: contact
+name: "  Jana  "
+---
+//- /people/b.md
+---
+type: contact
+name: >
+  Jana
+---
+//- /people/c.md
+---
+type: contact
+aliases: [" jana ", Other]
+---
+"##,
+    );
+    assert_eq!(all.len(), 3, "{all:#?}");
+    for message in &all {
+        let shown = message.strip_prefix("duplicate-contact: “").and_then(|m| m.split_once('”')).map(|(s, _)| s);
+        assert!(matches!(shown, Some("Jana" | "jana")), "{message}");
+        assert!(message.contains("[[Jana]]") || message.contains("[[jana]]"), "{message}");
+    }
+}
+
+#[test]
+fn broken_links_to_attachments_are_called_files() {
+    let all = messages(
+        "2026-12-01",
+        r##"
+//- /notes/links.md
+[[photo.png]] [[Nobody]] [[v1.2]] [[J. Müller]] [[scans/cv.PDF]]
+"##,
+    );
+    assert_eq!(
+        all,
+        [
+            "broken-link: No file is called “photo.png” — add the file or correct the link",
+            "broken-link: No note is called “Nobody” — create the contact note or correct the link",
+            "broken-link: No note is called “v1.2” — create the contact note or correct the link",
+            "broken-link: No note is called “J. Müller” — create the contact note or correct the link",
+            "broken-link: No file is called “scans/cv.PDF” — add the file or correct the link",
+        ],
+    );
 }
 
 #[test]

@@ -176,11 +176,12 @@ impl Config {
                     let text = value.get_ref().as_str().unwrap_or_default();
                     let size = parse_size(text).ok_or_else(|| {
                         err(format!(
-                            "`max-file-size` = {} is not a size: use a whole number and B, KB, MB or GB, like \"4MB\"",
+                            "`max-file-size` = {} is not a size: use a whole number of at least 1 and B, KB, MB or GB, like \"4MB\"",
                             value.get_ref()
                         ))
                     })?;
-                    // Positions in a note are 32-bit (see `span.rs`): no note over 4 GiB.
+                    // Positions in a note are 32-bit (see `span.rs`): no note
+                    // over 4 GiB is read, however large the setting.
                     config.max_file_size = size.min(u64::from(u32::MAX));
                 }
                 "new-contacts-in" => {
@@ -292,11 +293,14 @@ fn string_list(value: &toml::Value) -> Option<Vec<String>> {
     }
 }
 
-/// `4MB` → 4 MiB. An integer and `B`, `KB`, `MB` or `GB`, powers of 1024.
+/// `4MB` → 4 MiB. An integer and `B`, `KB`, `MB` or `GB`, powers of 1024;
+/// the integer as in durations (spec §7, "Durations and sizes"): at least 1,
+/// without sign, spaces or leading zeros. The spec sets no upper bound: a
+/// size too large to count saturates.
 pub fn parse_size(text: &str) -> Option<u64> {
     let digits_end = text.find(|c: char| !c.is_ascii_digit())?;
     let (digits, unit) = text.split_at(digits_end);
-    if digits.is_empty() || (digits.len() > 1 && digits.starts_with('0')) {
+    if digits.is_empty() || digits.starts_with('0') {
         return None;
     }
     let factor: u64 = match unit {
@@ -306,7 +310,8 @@ pub fn parse_size(text: &str) -> Option<u64> {
         "GB" => 1 << 30,
         _ => return None,
     };
-    digits.parse::<u64>().ok()?.checked_mul(factor)
+    // Only digits are left, so parsing fails only by overflowing.
+    Some(digits.parse::<u64>().unwrap_or(u64::MAX).saturating_mul(factor))
 }
 
 #[cfg(test)]
@@ -351,7 +356,22 @@ mod tests {
     fn sizes() {
         assert_eq!(parse_size("4MB"), Some(4 << 20));
         assert_eq!(parse_size("10B"), Some(10));
-        assert_eq!(parse_size("4mb"), None);
-        assert_eq!(parse_size("MB"), None);
+        assert_eq!(parse_size("1GB"), Some(1 << 30));
+        for bad in ["4mb", "MB", "0B", "0MB", "04MB", "+4MB", "4 MB", " 4MB", "4TB", "4.5MB", "-1B"] {
+            assert_eq!(parse_size(bad), None, "{bad}");
+        }
+        // The spec sets no upper bound: a size too large to count saturates.
+        assert_eq!(parse_size("20000000000GB"), Some(u64::MAX));
+        assert_eq!(parse_size("99999999999999999999999999B"), Some(u64::MAX));
+    }
+
+    #[test]
+    fn large_max_file_sizes_saturate() {
+        for text in ["5GB", "20000000000GB", "99999999999999999999999999B"] {
+            let config = Config::parse(&format!("max-file-size = \"{text}\"\n")).unwrap();
+            assert_eq!(config.max_file_size, u64::from(u32::MAX), "{text}");
+        }
+        let err = Config::parse("max-file-size = \"0B\"").unwrap_err();
+        assert!(err.message.contains("at least 1"), "{}", err.message);
     }
 }

@@ -56,6 +56,24 @@ pub fn is_markdown(path: &str) -> bool {
     lower.ends_with(".md") || lower.ends_with(".markdown")
 }
 
+/// Whether a link target names a file that is not a note: its file name
+/// ends in an extension other than Markdown's (`photo.png`, `scans/cv.PDF`).
+/// An extension is a few ASCII letters and digits with at least one letter,
+/// so `v1.2`, `J. Müller` and `Jana.` stay names.
+pub fn has_file_extension(target: &str) -> bool {
+    let name = target.trim().rsplit('/').next().unwrap_or("");
+    match name.rfind('.') {
+        Some(dot) if dot > 0 => {
+            let ext = &name[dot + 1..];
+            (1..=10).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+                && ext.bytes().any(|b| b.is_ascii_alphabetic())
+                && !is_markdown(name)
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +88,9 @@ mod tests {
         assert!(is_markdown("X.Markdown"));
         assert_eq!(fold_loose("Zoë Weiß"), "zoe weiss");
         assert_eq!(fold_loose("Søren Ørsted"), "soren orsted");
+        assert!(has_file_extension("photo.png") && has_file_extension("scans/cv.PDF"));
+        for name in ["v1.2", "J. Müller", "Jana.", "people/jana.md", "notes.v2/jana", ".hidden", "x.Markdown"] {
+            assert!(!has_file_extension(name), "{name}");
+        }
     }
 }

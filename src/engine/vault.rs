@@ -180,10 +180,16 @@ pub struct Vault {
     /// Shares each note's path.
     by_path: HashMap<Arc<str>, NoteId>,
     index: NameIndex,
-    /// Files that are targets but not notes: folded path (with extension),
-    /// folded path without extension, and folded file name.
+    /// Files that are targets but not notes (attachments, excluded notes):
+    /// folded path → the path as written.
     files: BTreeMap<String, String>,
-    file_keys: HashMap<String, usize>,
+    /// Those files by the keys they answer to at the path step (folded path,
+    /// and for a Markdown file without its extension) and at the file-name
+    /// step (folded file name, and for a Markdown file without its
+    /// extension), each with the paths as written: they take their place in
+    /// the spec's order beside the notes, first by path within a step.
+    file_paths: HashMap<String, BTreeSet<String>>,
+    file_names: HashMap<String, BTreeSet<String>>,
     /// Contact → ordinary notes with entries or mentions for it.
     incoming: HashMap<NoteId, BTreeSet<NoteId>>,
     free: Vec<NoteId>,
@@ -303,9 +309,12 @@ impl Vault {
     pub fn add_file(&mut self, path: &str) {
         let folded = fold(path);
         if self.files.insert(folded.clone(), path.to_string()).is_none() {
-            for key in file_keys(&folded) {
-                self.changed_keys.insert(key_hash(&key));
-                *self.file_keys.entry(key).or_default() += 1;
+            let (paths, names) = file_keys(&folded);
+            for (map, keys) in [(&mut self.file_paths, paths), (&mut self.file_names, names)] {
+                for key in keys {
+                    self.changed_keys.insert(key_hash(&key));
+                    map.entry(key).or_default().insert(path.to_string());
+                }
             }
             self.stale_links = true;
         }
@@ -313,13 +322,16 @@ impl Vault {
 
     pub fn remove_file(&mut self, path: &str) {
         let folded = fold(path);
-        if self.files.remove(&folded).is_some() {
-            for key in file_keys(&folded) {
-                self.changed_keys.insert(key_hash(&key));
-                if let Some(n) = self.file_keys.get_mut(&key) {
-                    *n -= 1;
-                    if *n == 0 {
-                        self.file_keys.remove(&key);
+        if let Some(written) = self.files.remove(&folded) {
+            let (paths, names) = file_keys(&folded);
+            for (map, keys) in [(&mut self.file_paths, paths), (&mut self.file_names, names)] {
+                for key in keys {
+                    self.changed_keys.insert(key_hash(&key));
+                    if let Some(set) = map.get_mut(&key) {
+                        set.remove(&written);
+                        if set.is_empty() {
+                            map.remove(&key);
+                        }
                     }
                 }
             }
@@ -545,20 +557,31 @@ impl Vault {
         (self.lookup(&folded, &stripped), keys)
     }
 
+    /// The spec's order: path, file name, `name`, alias. Files kith does not
+    /// read (excluded notes, attachments) answer at the first two steps, and
+    /// within a step the first by path wins, note or file.
     fn lookup(&self, folded: &str, stripped: &str) -> Option<Target> {
         let index = &self.index;
-        let found = self
-            .first_by_path(index.paths.get(stripped))
-            .or_else(|| if stripped.contains('/') { None } else { self.first_by_path(index.stems.get(stripped)) })
-            .or_else(|| self.first_by_path(index.names.get(folded)))
-            .or_else(|| self.first_by_path(index.aliases.get(folded)));
-        if let Some(id) = found {
-            return Some(Target::Note(id));
+        self.first_of_step(index.paths.get(stripped), first_file(&self.file_paths, folded, stripped))
+            .or_else(|| {
+                if stripped.contains('/') {
+                    return None;
+                }
+                self.first_of_step(index.stems.get(stripped), first_file(&self.file_names, folded, stripped))
+            })
+            .or_else(|| self.first_by_path(index.names.get(folded)).map(Target::Note))
+            .or_else(|| self.first_by_path(index.aliases.get(folded)).map(Target::Note))
+    }
+
+    /// The first by path of the notes and the first file that answer at one step.
+    fn first_of_step(&self, notes: Option<&Ids>, file: Option<&str>) -> Option<Target> {
+        let note = self.first_by_path(notes).and_then(|id| Some((id, &*self.note(id)?.path)));
+        match (note, file) {
+            (Some((_, path)), Some(file)) if file < path => Some(Target::File),
+            (Some((id, _)), _) => Some(Target::Note(id)),
+            (None, Some(_)) => Some(Target::File),
+            (None, None) => None,
         }
-        if self.file_keys.contains_key(folded) || self.file_keys.contains_key(stripped) {
-            return Some(Target::File);
-        }
-        None
     }
 
     /// What each link of a note resolves to, in link order.
@@ -823,18 +846,23 @@ impl Vault {
     }
 }
 
-/// The keys a non-note file answers to: its path, its path without extension,
-/// its file name, its file name without extension.
-fn file_keys(folded_path: &str) -> Vec<String> {
+/// The first by path of the files answering to either key.
+fn first_file<'a>(map: &'a HashMap<String, BTreeSet<String>>, folded: &str, stripped: &str) -> Option<&'a str> {
+    [folded, stripped].into_iter().filter_map(|k| map.get(k)?.first()).min().map(String::as_str)
+}
+
+/// The keys a non-note file answers to: at the path step its path (and for a
+/// Markdown file its path without extension), at the file-name step its file
+/// name (and for a Markdown file its file name without extension).
+fn file_keys(folded_path: &str) -> (Vec<String>, Vec<String>) {
     let name = folded_path.rsplit('/').next().unwrap_or(folded_path);
-    let mut keys = vec![folded_path.to_string(), name.to_string()];
+    let mut paths = vec![folded_path.to_string()];
+    let mut names = vec![name.to_string()];
     if names::is_markdown(folded_path) {
-        keys.push(names::without_extension(folded_path).to_string());
-        keys.push(names::file_stem(folded_path).to_string());
+        paths.push(names::without_extension(folded_path).to_string());
+        names.push(names::file_stem(folded_path).to_string());
     }
-    keys.sort();
-    keys.dedup();
-    keys
+    (paths, names)
 }
 
 #[cfg(test)]

@@ -45,6 +45,7 @@ pub struct FrontMatter {
     pub type_: Option<CompactString>,
     pub name: Option<Spanned<CompactString>>,
     pub aliases: Vec<Spanned<CompactString>>,
+    /// Tags without one leading `#` (spec §7: `#mentor` is the tag `mentor`).
     pub tags: Vec<CompactString>,
     pub org: Option<CompactString>,
     pub role: Option<CompactString>,
@@ -72,7 +73,7 @@ impl FrontMatter {
         });
         type_says
             || self.tags.iter().any(|tag| {
-                let tag = tag.trim().trim_start_matches('#').to_lowercase();
+                let tag = tag.to_lowercase();
                 matches!(tag.as_str(), "contact" | "person" | "people")
             })
     }
@@ -180,7 +181,7 @@ pub fn parse(text: &str, start: usize, is_contact_path: bool, problems: &mut Vec
                     shift(other.range(), base),
                     format!(
                         "Front matter should be keys and values like `name: Jana Müller`, not {}",
-                        other.describe()
+                        describe(&other, yaml_text)
                     ),
                 ));
             }
@@ -262,7 +263,10 @@ impl Reader<'_> {
             "email" => self.fm.email = self.string(known, value).map(|s| s.value),
             "phone" => self.fm.phone = self.string(known, value).map(|s| s.value),
             "aliases" => self.fm.aliases = self.strings(known, value, false),
-            "tags" => self.fm.tags = self.strings(known, value, false).into_iter().map(|s| s.value).collect(),
+            "tags" => {
+                let tags = self.strings(known, value, false).into_iter().filter_map(|s| tag(&s.value));
+                self.fm.tags = tags.collect();
+            }
             "cadence" => {
                 if let Some(text) = self.string(known, value) {
                     match Span::parse(text.value.trim()) {
@@ -302,7 +306,10 @@ impl Reader<'_> {
                 } else {
                     self.bad(
                         value.range(),
-                        format!("`birthday` should be a date like 1988-04-12 or --04-12, not {}", value.describe()),
+                        format!(
+                            "`birthday` should be a date, like `birthday: 1988-04-12` or `--04-12` when the year is unknown, not {}",
+                            self.describe(value)
+                        ),
                     );
                 }
             }
@@ -322,8 +329,9 @@ impl Reader<'_> {
                             self.bad(
                                 value.range(),
                                 format!(
-                                    "`{known}: {}` is not a date: write it as YYYY-MM-DD, like 2027-01-15",
-                                    text.trim()
+                                    "`{known}: {}` is not a date: write it as YYYY-MM-DD, like `{}`",
+                                    text.trim(),
+                                    example(known)
                                 ),
                             );
                             None
@@ -332,7 +340,11 @@ impl Reader<'_> {
                     None => {
                         self.bad(
                             value.range(),
-                            format!("`{known}` should be a date like 2027-01-15, not {}", value.describe()),
+                            format!(
+                                "`{known}` should be a date, like `{}`, not {}",
+                                example(known),
+                                self.describe(value)
+                            ),
                         );
                         None
                     }
@@ -409,15 +421,14 @@ impl Reader<'_> {
         match self.scalar_text(value) {
             Some(text) => Some(Spanned { value: text.into(), range: shift(value.range(), self.base) }),
             None => {
-                let example = match key {
-                    "type" => "type: contact",
-                    "name" => "name: Jana Müller",
-                    "org" => "org: Acme GmbH",
-                    "role" => "role: Head of Design",
-                    "email" => "email: jana@example.org",
-                    _ => "phone: \"+49 30 1234567\"",
+                let form = match key {
+                    "phone" => "text or a number",
+                    "cadence" => "a duration",
+                    _ => "text",
                 };
-                self.bad(value.range(), format!("`{key}` should be text, like `{example}`, not {}", value.describe()));
+                let message =
+                    format!("`{key}` should be {form}, like `{}`, not {}", example(key), self.describe(value));
+                self.bad(value.range(), message);
                 None
             }
         }
@@ -433,7 +444,11 @@ impl Reader<'_> {
             _ if list_only => {
                 self.bad(
                     value.range(),
-                    format!("`{key}` should be a list, like `ignore: [unreciprocated]`, not {}", value.describe()),
+                    format!(
+                        "`{key}` should be a list of rule names, like `{}`, not {}",
+                        example(key),
+                        self.describe(value)
+                    ),
                 );
                 return Vec::new();
             }
@@ -448,13 +463,16 @@ impl Reader<'_> {
                 (Node::Scalar { text, .. }, Some(Resolved::Str)) => {
                     out.push(Spanned { value: text.as_ref().into(), range: shift(item.range(), self.base) })
                 }
-                _ => self.bad(
-                    item.range(),
-                    format!(
-                        "`{key}` should be a name or a list of names, like `{key}: [Jana, J. Müller]`, not {}",
-                        item.describe()
-                    ),
-                ),
+                _ => {
+                    let form = match key {
+                        _ if list_only => "a list of rule names",
+                        "tags" => "a tag or a list of tags",
+                        _ => "a name or a list of names",
+                    };
+                    let message =
+                        format!("`{key}` should be {form}, like `{}`, not {}", example(key), self.describe(item));
+                    self.bad(item.range(), message);
+                }
             }
         }
         out
@@ -464,10 +482,7 @@ impl Reader<'_> {
         let Node::Map { entries, .. } = value else {
             self.bad(
                 value.range(),
-                format!(
-                    "`kith` should be a mapping like `kith: {{ignore: [unreciprocated]}}`, not {}",
-                    value.describe()
-                ),
+                format!("`kith` should be a mapping, like `{}`, not {}", example("kith"), self.describe(value)),
             );
             return;
         };
@@ -492,6 +507,50 @@ impl Reader<'_> {
                 }
             }
         }
-        let _ = self.text;
+    }
+
+    /// What a value is, for a message: a YAML alias by its name as written
+    /// (kith never expands aliases).
+    fn describe(&self, value: &Node) -> String {
+        describe(value, self.text.get(self.base..).unwrap_or(""))
+    }
+}
+
+/// A tag as written, trimmed and without one leading `#`; `None` when
+/// nothing is left.
+fn tag(written: &str) -> Option<CompactString> {
+    let trimmed = written.trim();
+    let tag = trimmed.strip_prefix('#').unwrap_or(trimmed);
+    (!tag.is_empty()).then(|| tag.into())
+}
+
+/// What a node is, for a message; `yaml` is the text its range is in.
+fn describe(value: &Node, yaml: &str) -> String {
+    match value {
+        Node::Alias { range } => {
+            let written = yaml.get(range.clone()).unwrap_or("").trim();
+            format!("the alias `{}` (kith does not expand YAML aliases)", crate::engine::text::clip(written, 40))
+        }
+        other => other.describe().to_string(),
+    }
+}
+
+/// A known key's value as the spec's example writes it.
+fn example(key: &str) -> &'static str {
+    match key {
+        "type" => "type: contact",
+        "name" => "name: Jana Müller",
+        "aliases" => "aliases: [Jana, J. Müller]",
+        "tags" => "tags: [mentor, design]",
+        "org" => "org: Acme GmbH",
+        "role" => "role: Head of Design",
+        "email" => "email: jana@example.org",
+        "phone" => "phone: \"+49 30 1234567\"",
+        "cadence" => "cadence: 2m",
+        "birthday" => "birthday: 1988-04-12",
+        "snooze" => "snooze: 2027-01-15",
+        "date" => "date: 2026-11-30",
+        "kith" => "kith: {ignore: [unreciprocated]}",
+        _ => "ignore: [unreciprocated]",
     }
 }

@@ -1,5 +1,6 @@
 use super::{Check, NoteCtx, Rule, RuleInfo};
 use crate::engine::finding::{Finding, Level, identity};
+use crate::engine::names;
 use crate::engine::text::exact;
 use crate::engine::text::{clip, digest};
 
@@ -28,6 +29,8 @@ when the contact is called Jana Müller.
 ## Fix
 Correct the link, add the spelling to the contact's `aliases`, or create the
 contact note (quick fix "Create contact note", or `kith new "Jana Mueller"`).
+A link to a missing file (`[[photo.png]]`) wants the file added, or the link
+corrected.
 "#,
 };
 
@@ -37,10 +40,16 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
         if matches!(resolved.get(i), Some(Some(_))) {
             continue;
         }
-        let message = exact(format_args!(
-            "No note is called “{}” — create the contact note or correct the link",
-            clip(n.note.target(link), 80)
-        ));
+        let target = n.note.target(link);
+        // `[[photo.png]]` wants a file of that path or name, not a note.
+        let message = if names::has_file_extension(target) {
+            exact(format_args!("No file is called “{}” — add the file or correct the link", clip(target, 80)))
+        } else {
+            exact(format_args!(
+                "No note is called “{}” — create the contact note or correct the link",
+                clip(target, 80)
+            ))
+        };
         let mut finding = n.finding(Rule::BrokenLink, link.range, message);
         finding.identity = identity(&[&n.note.path, &digest(n.note.target(link))]);
         out.push(finding);

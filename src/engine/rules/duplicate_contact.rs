@@ -39,11 +39,13 @@ fn check(vault: &Vault, name: &str, ids: &[NoteId], out: &mut Vec<Finding>) {
     };
     for &id in ids {
         let Some(note) = vault.note(id) else { continue };
-        let range = match &note.front.name {
-            Some(n) if vault.is_named(id, name) => n.range.clone(),
+        // The name as the note gives it (its value, not its YAML source: no
+        // quotes, padding or block-scalar indentation), and where it stands.
+        let (range, given) = match &note.front.name {
+            Some(n) if vault.is_named(id, name) => (n.range.clone(), n.value.as_str()),
             _ => match vault.alias_position(id, name).and_then(|i| note.front.aliases.get(i)) {
-                Some(alias) => alias.range.clone(),
-                None => note.first_line(),
+                Some(alias) => (alias.range.clone(), alias.value.as_str()),
+                None => (note.first_line(), note.display_name()),
             },
         };
         // Name a few others, not all: a common alias may be shared by hundreds.
@@ -55,9 +57,7 @@ fn check(vault: &Vault, name: &str, ids: &[NoteId], out: &mut Vec<Finding>) {
             0..=3 => shown.join(", "),
             n => format!("{} and {} more", shown[..2].join(", "), n - 2),
         };
-        let shown = note.slice(range.clone()).trim().trim_matches(['"', '\'']).to_string();
-        let shown =
-            if shown.is_empty() || range == note.first_line() { note.display_name().to_string() } else { shown };
+        let shown = given.split_whitespace().collect::<Vec<_>>().join(" ");
         let message = exact(format_args!(
             "“{shown}” also names {} — links to [[{shown}]] go to {}; give each person a distinct name, or merge the notes",
             others, winner
