@@ -51,6 +51,7 @@ pub enum FailOn {
     Error,
     Warning,
     Info,
+    Hint,
 }
 
 impl FailOn {
@@ -59,8 +60,21 @@ impl FailOn {
             FailOn::Error => Level::Error,
             FailOn::Warning => Level::Warning,
             FailOn::Info => Level::Info,
+            FailOn::Hint => Level::Hint,
         }
     }
+}
+
+/// Whether a finding is listed: info and above, hints only with `--hints`
+/// (spec §7, Output).
+fn is_shown(level: Level, hints: bool) -> bool {
+    hints || level >= Level::Info
+}
+
+/// Whether the listed findings make `kith lint` exit 1: only what is shown
+/// can fail, so `--fail-on hint` without `--hints` fails on info and above.
+fn fails(shown: impl IntoIterator<Item = Level>, fail_on: Level) -> bool {
+    shown.into_iter().any(|level| level >= fail_on)
 }
 
 pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
@@ -88,7 +102,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
     };
     let findings: Vec<Finding> = analysis::analyze(&vault, today)
         .into_iter()
-        .filter(|f| args.hints || f.level >= Level::Info)
+        .filter(|f| is_shown(f.level, args.hints))
         .filter(|f| in_scope(&f.path))
         .collect();
     let report = Report::new(&vault, &findings);
@@ -124,7 +138,7 @@ pub fn run(args: LintArgs) -> Result<ExitCode, UsageError> {
         }
         return Ok(ExitCode::from(2));
     }
-    let failing = findings.iter().any(|f| f.level >= fail_on);
+    let failing = fails(findings.iter().map(|f| f.level), fail_on);
     // The process ends here: let the OS reclaim the vault at once instead of
     // freeing a million small allocations one by one.
     std::mem::forget(report);
@@ -204,4 +218,39 @@ fn write_statistics(findings: &[Finding], format: Format, out: &mut dyn Write) -
     }
     let total: usize = rows.iter().map(|r| r.1).sum();
     writeln!(out, "{total:>5}  in all")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn fail_on(args: &[&str]) -> Option<FailOn> {
+        match super::super::Cli::try_parse_from(args).expect("parses").command {
+            super::super::Command::Lint(lint) => lint.fail_on,
+            other => panic!("not lint: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn fail_on_takes_every_level() {
+        for (name, level) in
+            [("error", Level::Error), ("warning", Level::Warning), ("info", Level::Info), ("hint", Level::Hint)]
+        {
+            assert_eq!(fail_on(&["kith", "lint", "--fail-on", name]).map(FailOn::level), Some(level), "{name}");
+        }
+    }
+
+    #[test]
+    fn hints_fail_only_when_shown() {
+        let listed = |levels: &[Level], hints: bool| -> Vec<Level> {
+            levels.iter().copied().filter(|&l| is_shown(l, hints)).collect()
+        };
+        // Only a hint: it fails with `--hints`, and is not listed (so cannot fail) without.
+        assert!(fails(listed(&[Level::Hint], true), Level::Hint));
+        assert!(!fails(listed(&[Level::Hint], false), Level::Hint));
+        // An info finding fails `--fail-on hint` either way.
+        assert!(fails(listed(&[Level::Hint, Level::Info], false), Level::Hint));
+        assert!(!fails(listed(&[Level::Hint, Level::Info], true), Level::Warning));
+    }
 }

@@ -199,10 +199,10 @@ impl Config {
                 "fail-on" => {
                     let text = value.get_ref().as_str().unwrap_or_default();
                     config.fail_on = match Level::parse(text) {
-                        Some(level) if level != Level::Hint => level,
-                        _ => {
+                        Some(level) => level,
+                        None => {
                             return Err(err(format!(
-                                "`fail-on` = {} is not a level: use \"error\", \"warning\" or \"info\"",
+                                "`fail-on` = {} is not a level: use \"error\", \"warning\", \"info\" or \"hint\"",
                                 value.get_ref()
                             )));
                         }
@@ -350,6 +350,20 @@ mod tests {
         assert!(Config::parse("fail-on = \"loud\"").is_err());
         assert!(Config::parse("x = [").is_err());
         assert!(Config::parse("[rules]\nvague-ask = \"loud\"").is_err());
+    }
+
+    #[test]
+    fn fail_on_takes_every_level() {
+        // Spec §6: `fail-on` is the lowest level that makes `kith lint` exit 1;
+        // the levels are error, warning, info and hint.
+        for (text, level) in
+            [("error", Level::Error), ("warning", Level::Warning), ("info", Level::Info), ("hint", Level::Hint)]
+        {
+            let config = Config::parse(&format!("fail-on = \"{text}\"\n")).unwrap();
+            assert_eq!(config.fail_on, level, "{text}");
+        }
+        let err = Config::parse("fail-on = \"off\"").unwrap_err();
+        assert!(err.message.contains("\"hint\""), "{}", err.message);
     }
 
     #[test]
