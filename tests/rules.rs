@@ -933,6 +933,42 @@ kith:
     );
 }
 
+/// A `kith-ignore` comment over several lines: alone, it silences the line
+/// after the one with its closing `-->`; ending a line it began on after
+/// text, that line; with text after its `-->`, nothing.
+#[test]
+fn suppressions_spanning_lines() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+<!-- kith-ignore:
+     missing-thanks -->
+- 2026-11-01 #got Intro
+<!--
+kith-ignore: missing-thanks
+-->
+- 2026-11-02 #got Another
+<!-- kith-ignore:
+     missing-thanks -->
+
+- 2026-11-03 #got Not the next line
+  ^ warning: missing-thanks
+<!-- kith-ignore:
+     missing-thanks --> text after it
+- 2026-11-04 #got Text after the comment
+  ^ warning: missing-thanks
+- 2026-11-05 #got Trailing <!-- kith-ignore:
+  missing-thanks -->
+- 2026-11-06 #got Last
+  ^ warning: missing-thanks
+"##,
+    );
+}
+
 #[test]
 fn ignore_in_an_ordinary_note_covers_findings_placed_in_it() {
     check(

@@ -493,17 +493,24 @@ fn scan_comments(
         } else {
             continue;
         };
+        // A comment may span lines: what stands before it is on the line of
+        // its `<!--`, what follows it on the line of its `-->`.
         let line = lines.line_of(open);
-        let Some(line_range) = lines.line_range(text, line) else { continue };
-        let before = &text[line_range.start..open];
-        let after = text.get(end..line_range.end.max(end)).unwrap_or("");
-        // The spec: at the end of a line it silences that line; alone on a
-        // line, the next. A comment with text after it silences nothing.
+        let close_line = lines.line_of(end - 1);
+        let (Some(open_range), Some(close_range)) = (lines.line_range(text, line), lines.line_range(text, close_line))
+        else {
+            continue;
+        };
+        let before = &text[open_range.start..open];
+        let after = text.get(end..close_range.end.max(end)).unwrap_or("");
+        // The spec: at the end of a line it silences that line (the one it
+        // starts on, where the text it follows is); alone on its lines, the
+        // line after its `-->`. A comment with text after it silences nothing.
         if !after.trim().is_empty() {
             continue;
         }
         let alone = before.trim().is_empty();
-        suppressions.push(Suppression { line: if alone { line + 1 } else { line }, rules });
+        suppressions.push(Suppression { line: if alone { close_line + 1 } else { line }, rules });
     }
     // `suppressed_at` relies on line order (a comment alone on its line
     // points at the next, so the pushes are not always sorted).
