@@ -383,6 +383,42 @@ type: contact
     );
 }
 
+/// A task whose text starts with a date is due on it, whatever punctuation
+/// follows the date; a date elsewhere in the text is not a due date (§3:
+/// "A task whose text starts with a date").
+#[test]
+fn follow_up_dates_followed_by_punctuation() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/jana.md
+---
+type: contact
+---
+- [ ] 2026-11-30: Send Jana the deck
+  ^ warning: follow-up-due
+- [ ] 2026-11-29, then the article
+  ^ warning: follow-up-due
+- [ ] 2026-11-28. Call about the talk
+  ^ warning: follow-up-due
+- [ ] 2026-11-27
+  ^ warning: follow-up-due
+- [ ] 2026-11-26) odd, but starts with a date
+  ^ warning: follow-up-due
+- [ ] 2026-02-30: not a real day
+      ^ error: invalid-date
+- [ ] Send Jana the deck by 2026-11-30.
+- [ ] (2026-11-30) send the deck
+- [ ] 📅 2026-11-30, send the deck
+- [ ] 2026-11-301 is not a date
+- 2026-11-02: #got the date is read, but `:` stands before the tag: no entry
+"##,
+    );
+    let said =
+        messages("2026-12-01", "//- /people/jana.md\n---\ntype: contact\n---\n- [ ] 2026-11-30: Send Jana the deck\n");
+    assert_eq!(said, ["follow-up-due: Follow up with jana: “Send Jana the deck” was due 2026-11-30 (yesterday)"]);
+}
+
 #[test]
 fn asks_must_say_how_and_not_come_out_of_silence() {
     check(

@@ -322,7 +322,10 @@ fn read_item(
                     format!("{} is not a real day — check the month and the day", &text[pos..pos + 10]),
                 ));
             }
-            if after.is_empty() || after.starts_with([' ', '\t', '\n', '\r']) {
+            // The item starts with a date whatever follows it but another
+            // digit (`2026-11-30: send the deck`), as for `invalid-date` above;
+            // kind tags must still follow it before any other word.
+            if !after.starts_with(|c: char| c.is_ascii_digit()) {
                 date = Some((shape, Span::new(pos, pos + 10)));
                 pos += 10;
             }

@@ -344,10 +344,11 @@ pub fn plain_words(text: &str) -> String {
 }
 
 /// The length of the punctuation (and the space after it) that opens
-/// `words` as a separator: `: `, `- `, `— `, `:`, `;`, `,`. A dash glued
-/// to a word (`-5 °C`, `—ish`) is part of the words and stays.
+/// `words` as a separator: `: `, `- `, `— `, `. `, `) `, `:`, `;`, `,`. A
+/// dash or dot glued to a word (`-5 °C`, `—ish`, `.NET`) is part of the
+/// words and stays.
 fn leading_separator(words: &str) -> usize {
-    let run = words.len() - words.trim_start_matches([':', ';', ',', '-', '–', '—']).len();
+    let run = words.len() - words.trim_start_matches([':', ';', ',', '.', ')', '-', '–', '—']).len();
     if run == 0 {
         return 0;
     }
@@ -433,5 +434,9 @@ mod tests {
         assert_eq!(plain_words("-5 °C and sunny"), "-5 °C and sunny");
         assert_eq!(plain_words("–"), "");
         assert_eq!(plain_words("Lunch - then coffee"), "Lunch - then coffee");
+        // After a task's date: `2026-11-28. Call`, `2026-11-26) Call`.
+        assert_eq!(plain_words(". Call about the talk"), "Call about the talk");
+        assert_eq!(plain_words(") Call"), "Call");
+        assert_eq!(plain_words(".NET meetup"), ".NET meetup");
     }
 }
