@@ -779,6 +779,39 @@ type: contact
     );
 }
 
+/// An entry in an ordinary note that links two contacts is about both:
+/// `kith.ignore: [future-entry]` in either contact's note silences its
+/// `future-entry`, as each contact's `kith.ignore` silences the findings about it.
+#[test]
+fn future_entry_linking_two_contacts_is_silenced_by_either() {
+    check(
+        "2026-12-01",
+        r##"
+//- /people/ada.md
+---
+type: contact
+---
+//- /people/ben.md
+---
+type: contact
+kith:
+  ignore: [future-entry]
+---
+//- /people/cleo.md
+---
+type: contact
+---
+//- /journal/2026-11-20.md
+- 2026-12-05 #met [[Ada]] and [[Ben]]
+- 2026-12-06 #met [[Ben]] and [[Ada]]
+- 2026-12-07 #met [[Ada]] and [[Cleo]]
+  ^ warning: future-entry
+- 2026-12-08 #met [[Ada]] and ![[Ben]]
+  ^ warning: future-entry
+"##,
+    );
+}
+
 #[test]
 fn future_entries_take_no_part_in_the_ledger() {
     check(

@@ -39,17 +39,25 @@ fn check(n: &NoteCtx, out: &mut Vec<Finding>) {
             continue;
         }
         // The entry is about its contact: the note itself, or (in an
-        // ordinary note) the first contact it links, whose `kith.ignore`
-        // then applies too.
+        // ordinary note) every contact it links. The finding names the
+        // first; the `kith.ignore` of any of them silences it, as each
+        // contact's silences the findings about it.
         let (date, contact) = if note.is_contact {
             match item.date {
                 Some((DateShape::Real(d), _)) => (d, n.id),
                 _ => continue,
             }
         } else {
-            let linked = item.links().filter(|&l| !note.links[l].embed).find_map(|l| n.vault.link_contact(n.id, l));
-            match (Vault::item_date(note, item), linked) {
-                (Some(d), Some(contact)) => (d, contact),
+            let mut linked =
+                item.links().filter(|&l| !note.links[l].embed).filter_map(|l| n.vault.link_contact(n.id, l));
+            match (Vault::item_date(note, item), linked.next()) {
+                (Some(d), Some(first)) if d > n.today => {
+                    let ignores = |id| n.vault.note(id).is_some_and(|c| c.front.ignore.contains(&Rule::FutureEntry));
+                    if ignores(first) || linked.any(ignores) {
+                        continue;
+                    }
+                    (d, first)
+                }
                 _ => continue,
             }
         };
