@@ -1404,3 +1404,21 @@ async fn quick_fixes_ignore_a_rule_in_the_front_matter() {
     assert_eq!(text, "---\ntype: contact\nname: Lena Schmidt\nkith: {ignore: [duplicate-contact]}\n---\n");
     client.diagnostics_without("people/lena-2.md", "duplicate-contact").await;
 }
+
+/// A contact's `kith.ignore` silences findings about them placed in other
+/// notes: a change to it republishes those notes, though they did not change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_contacts_ignore_list_reaches_the_notes_that_link_them() {
+    let client = start().await;
+    let plans = "- 2027-01-10 #met [[Lena Schmidt]] for lunch\n";
+    client.open("notes/plans.md", plans).await;
+    client.open("people/lena.md", LENA).await;
+    let title = "Ignore future-entry for Lena Schmidt (in their note)";
+    let ignore = action(&client, "notes/plans.md", "future-entry", title).await;
+    let text = apply_action(&client, "people/lena.md", LENA, &ignore, 2).await;
+    assert!(text.contains("kith: {ignore: [future-entry]}\n"), "{text}");
+    client.diagnostics_without("notes/plans.md", "future-entry").await;
+    // Taking it out again brings the finding back.
+    client.replace("people/lena.md", 3, LENA).await;
+    client.diagnostics_with("notes/plans.md", "future-entry").await;
+}

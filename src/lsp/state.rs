@@ -222,6 +222,7 @@ impl Space {
         let old = self.vault.id(&path).map(|id| (self.vault.name_keys(id), self.contact_names(id)));
         let old_head = self.vault.by_path(&path).map(|n| head(n).to_string());
         let was_contact = self.vault.by_path(&path).map(|n| n.is_contact);
+        let old_ignore = self.vault.by_path(&path).map(|n| n.front.ignore.clone()).unwrap_or_default();
         let is_contact = note.is_contact;
         let id = self.vault.upsert_note(note);
         if was_contact.is_some_and(|was| was != is_contact) {
@@ -241,6 +242,13 @@ impl Space {
         let after = self.touched(&path);
         self.dirty.contacts.extend(before.into_iter().chain(after));
         self.dirty.notes.insert(path.to_string());
+        // A contact's `kith.ignore` also silences findings placed in the
+        // ordinary notes that link it (future-entry): those notes change too.
+        if self.vault.note(id).is_some_and(|n| n.front.ignore != old_ignore) {
+            let linking: Vec<String> =
+                self.vault.incoming(id).filter_map(|n| self.vault.note(n).map(|n| n.path.to_string())).collect();
+            self.dirty.notes.extend(linking);
+        }
     }
 
     /// An open document's text, read as `kith lint` would read the file: one
