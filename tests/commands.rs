@@ -517,3 +517,134 @@ Tom Berger       0         0  even       2026-01-10  90d (default)  snoozed unti
     let first_row = run.stdout.lines().nth(1).unwrap();
     assert!(first_row.starts_with("Priya Shah"), "most overdue first: {}", run.stdout);
 }
+
+/// A vault of one contact note, `people/p.md` (a contact by path), logged
+/// to with `kith log p ARGS…`; returns the run and the note afterwards.
+fn log_to(before: &[u8], args: &[&str]) -> (Run, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "kith.toml", b"contacts = [\"people/**\"]\n");
+    let path = write(dir.path(), "people/p.md", before);
+    let mut argv = vec!["log", "p"];
+    argv.extend_from_slice(args);
+    let run = kith_at(dir.path(), &argv);
+    let after = fs::read(&path).unwrap();
+    assert!(leftovers(&dir.path().join("people")).is_empty());
+    (run, after)
+}
+
+/// The block structure of a Markdown text as pulldown-cmark reads it: one
+/// line per block, indented by nesting.
+fn outline(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    let body = text.strip_prefix("---\n").and_then(|t| t.find("\n---\n").map(|i| &t[i + 5..])).unwrap_or(text);
+    let mut depth = 0;
+    let mut out = Vec::new();
+    for event in Parser::new_ext(body, options) {
+        match event {
+            Event::Start(tag) => {
+                let label = match &tag {
+                    Tag::List(start) => Some(format!("list {start:?}")),
+                    Tag::Item => Some("item".into()),
+                    Tag::BlockQuote(_) => Some("quote".into()),
+                    Tag::Heading { level, .. } => Some(format!("{level}")),
+                    Tag::Paragraph => Some("para".into()),
+                    Tag::CodeBlock(_) => Some("code".into()),
+                    _ => None,
+                };
+                if let Some(label) = label {
+                    out.push(format!("{}{label}", "  ".repeat(depth)));
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The entry goes where it stays an item of the log: never into a block
+/// quote, never splitting one, and a `Log` heading inside a quote or a list
+/// item is not the log's heading.
+#[test]
+fn log_never_splits_a_block_quote() {
+    let cases: [(&str, &str); 6] = [
+        // A `## Log` inside a quote is quoted text: a new section at the end.
+        (
+            "> ## Log\n> Kept since 2020\n> - old stuff\n",
+            "> ## Log\n> Kept since 2020\n> - old stuff\n\n## Log\n- 2026-12-01 #met X\n",
+        ),
+        // `- ## Log` is a list item whose text is `## Log`, not a heading of the note.
+        ("- ## Log\n\nText\n", "- ## Log\n\nText\n\n## Log\n- 2026-12-01 #met X\n"),
+        // A quote right under the heading stays one quote, below the new entry.
+        ("## Log\n> Kept since 2020\n> by hand\n", "## Log\n- 2026-12-01 #met X\n> Kept since 2020\n> by hand\n"),
+        // Oldest first, the log ends in a quote inside the last entry: after it.
+        (
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n  > she said\n  > more\n",
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n  > she said\n  > more\n- 2026-12-01 #met X\n",
+        ),
+        // Oldest first, a quote of its own follows the log: the entry stays above it.
+        (
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n> quote\nlazy\n",
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n- 2026-12-01 #met X\n> quote\nlazy\n",
+        ),
+        // Entries inside a quote are not entries: the heading decides.
+        ("## Log\n\n> - 2026-10-01 #met a\n", "## Log\n- 2026-12-01 #met X\n\n> - 2026-10-01 #met a\n"),
+    ];
+    for (before, want) in cases {
+        let (run, after) = log_to(before.as_bytes(), &["met", "X"]);
+        assert_eq!(run.code, 0, "{before:?}: {run:?}");
+        let after = String::from_utf8(after).unwrap();
+        assert_eq!(after, want, "{before:?}");
+        // Every block quote is still there, whole.
+        let quotes = |t: &str| outline(t).iter().filter(|l| l.trim() == "quote").count();
+        assert_eq!(quotes(&after), quotes(before), "{before:?}\n{after}");
+    }
+}
+
+/// A numbered log stays one list: the new item takes the marker style and
+/// the numbering of its neighbours, so that the list is not split in two.
+#[test]
+fn log_continues_a_numbered_list() {
+    let cases: [(&str, &str); 6] = [
+        // Oldest first: the next number.
+        (
+            "## Log\n1. 2026-10-01 #met a\n2. 2026-11-01 #met b\n",
+            "## Log\n1. 2026-10-01 #met a\n2. 2026-11-01 #met b\n3. 2026-12-01 #met X\n",
+        ),
+        // Newest first: on top, keeping the list's start.
+        (
+            "## Log\n7) 2026-11-03 #met b\n8) 2026-11-02 #met a\n",
+            "## Log\n7) 2026-12-01 #met X\n7) 2026-11-03 #met b\n8) 2026-11-02 #met a\n",
+        ),
+        // Every item `1.`: so is the new one.
+        (
+            "## Log\n1. 2026-10-01 #met a\n1. 2026-11-01 #met b\n",
+            "## Log\n1. 2026-10-01 #met a\n1. 2026-11-01 #met b\n1. 2026-12-01 #met X\n",
+        ),
+        // Two digits, CRLF.
+        (
+            "## Log\r\n9. 2026-10-01 #met a\r\n10. 2026-11-01 #met b\r\n",
+            "## Log\r\n9. 2026-10-01 #met a\r\n10. 2026-11-01 #met b\r\n11. 2026-12-01 #met X\r\n",
+        ),
+        // Bullets: the marker of the list the entry joins, not of the first entry in the note.
+        (
+            "- 2026-09-01 #met old\n\n## Log\n* 2026-10-01 #met a\n* 2026-11-01 #met b\n",
+            "- 2026-09-01 #met old\n\n## Log\n* 2026-10-01 #met a\n* 2026-11-01 #met b\n* 2026-12-01 #met X\n",
+        ),
+        // A heading with a list below it that has no entries yet: that list's marker.
+        ("## Log\n+ met at a meetup\n", "## Log\n+ 2026-12-01 #met X\n+ met at a meetup\n"),
+    ];
+    for (before, want) in cases {
+        let (run, after) = log_to(before.as_bytes(), &["met", "X"]);
+        assert_eq!(run.code, 0, "{before:?}: {run:?}");
+        let after = String::from_utf8(after).unwrap();
+        assert_eq!(after, want, "{before:?}");
+        let lists = |t: &str| outline(t).iter().filter(|l| l.trim().starts_with("list")).count();
+        assert_eq!(lists(&after), lists(before), "one list still: {before:?}\n{after}");
+    }
+}
