@@ -648,3 +648,48 @@ fn log_continues_a_numbered_list() {
         assert_eq!(lists(&after), lists(before), "one list still: {before:?}\n{after}");
     }
 }
+
+/// A note over `max-file-size` is one kith does not read (spec §6, §4
+/// `skipped-file`): `kith log` says so, and why, and writes nothing — not
+/// when the note is too large already, and not when the entry would make it so.
+#[test]
+fn log_refuses_a_note_over_max_file_size() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "kith.toml", b"max-file-size = \"1KB\"\n");
+    let mut big = b"---\ntype: contact\nname: Big Bert\n---\n## Log\n- 2026-11-01 #met a\n".to_vec();
+    while big.len() <= 1024 {
+        big.extend_from_slice(b"A line of notes about Bert.\n");
+    }
+    let path = write(dir.path(), "people/big-bert.md", &big);
+    for query in ["big-bert", "Big", "people/big-bert.md", "Big Bert"] {
+        let run = kith_at(dir.path(), &["log", query, "met", "X"]);
+        assert_eq!(run.code, 2, "{query}: {run:?}");
+        assert!(
+            run.stderr.contains("people/big-bert.md is 1.0 KB, more than max-file-size (1.0 KB)")
+                || run.stderr.contains(&format!(
+                    "people/big-bert.md is {} bytes, more than max-file-size (1024 bytes)",
+                    big.len()
+                )),
+            "{query}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("raise max-file-size in kith.toml"), "{}", run.stderr);
+        assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+        assert_eq!(fs::read(&path).unwrap(), big);
+    }
+    // A note just under the limit that the entry would push over it.
+    let mut near = b"---\ntype: contact\nname: Near Nora\n---\n## Log\n- 2026-11-01 #met a\n".to_vec();
+    near.resize(1020, b'x');
+    near.push(b'\n');
+    let path = write(dir.path(), "people/near-nora.md", &near);
+    let run = kith_at(dir.path(), &["log", "nora", "met", "Coffee"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("would make people/near-nora.md larger than max-file-size"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(fs::read(&path).unwrap(), near);
+    // A contact that is simply not there still hears about the unread notes.
+    let run = kith_at(dir.path(), &["log", "zed", "met", "X"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("no contact is called “zed”"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 note larger than max-file-size"), "{}", run.stderr);
+}
