@@ -693,3 +693,106 @@ fn log_refuses_a_note_over_max_file_size() {
     assert!(run.stderr.contains("no contact is called “zed”"), "{}", run.stderr);
     assert!(run.stderr.contains("1 note larger than max-file-size"), "{}", run.stderr);
 }
+
+/// Front matter `kith new` wrote, as kith's own YAML reader reads it.
+fn front_of(text: &str) -> kithkin::engine::note::FrontMatter {
+    use kithkin::engine::config::Config;
+    use kithkin::engine::note::{Note, Origin};
+    Note::parse("people/x.md", text.to_string(), Origin::default(), &Config::default()).front
+}
+
+/// Names that YAML 1.1 or 1.2 would read as something else than a string
+/// (a boolean, null, a number, a date, a merge key, an alias, a tag, a
+/// block scalar, a comment, a mapping) are written so that they read back
+/// as exactly the name — and quoted, so that YAML 1.1 readers (PyYAML,
+/// older Obsidian plugins) read a string too.
+#[test]
+fn new_writes_any_name_so_that_it_reads_back() {
+    let needs_quotes = [
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "N",
+        "True",
+        "FALSE",
+        "null",
+        "Null",
+        "~",
+        "<<",
+        "=",
+        "1:20",
+        "190:20:30",
+        "1e3",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "1_000",
+        "+1",
+        ".5",
+        ".inf",
+        "-.inf",
+        ".NaN",
+        "2026-01-02",
+        "2001-12-14t21:59:43.10-05:00",
+        "&anchor",
+        "*alias",
+        "!tag",
+        "|block",
+        ">folded",
+        "%directive",
+        "@at",
+        "`tick",
+        "- dash",
+        "? question",
+        ": colon",
+        "Acme #1 fan",
+        "Acme: Labs",
+        "ends with colon:",
+        "'single'",
+        "\"double\"",
+        "a, b",
+        "[x]",
+        "{y}",
+        "#hash",
+    ];
+    let plain = [
+        "Jana Müller",
+        "Zoë",
+        "O'Brien",
+        "Ayşe Yılmaz",
+        "王伟",
+        "Иван Петров",
+        "Søren 🎨 Hansen",
+        "NaN",
+        "Mr. Smith",
+        "C# Guild",
+        "AT&T",
+        "back\\slash \"quoted\"",
+    ];
+    for name in needs_quotes.iter().chain(&plain) {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "kith.toml", b"");
+        let alias = format!("{name} (alias)");
+        let (org, first, second) = (format!("--org={name}"), format!("--alias={name}"), format!("--alias={alias}"));
+        let run = kith_at(dir.path(), &["new", &org, &first, &second, "--", name]);
+        assert_eq!(run.code, 0, "{name:?}: {run:?}");
+        let file = dir.path().join(run.stdout.trim_end());
+        let text = fs::read_to_string(&file).unwrap();
+        let front = front_of(&text);
+        assert_eq!(front.name.as_ref().map(|n| n.value.as_str()), Some(*name), "{text}");
+        assert_eq!(front.org.as_deref(), Some(*name), "{text}");
+        let aliases: Vec<&str> = front.aliases.iter().map(|a| a.value.as_str()).collect();
+        assert_eq!(aliases, [*name, alias.as_str()], "{text}");
+        let line = text.lines().find(|l| l.starts_with("name: ")).unwrap();
+        if needs_quotes.contains(name) {
+            assert!(line.starts_with("name: \"") || line.starts_with("name: '"), "{name:?} unquoted: {line}");
+        } else {
+            assert_eq!(line, format!("name: {name}"), "needlessly quoted");
+        }
+        // A clean note: the linter finds nothing wrong with it.
+        let run = kith_at(dir.path(), &["lint", "--format", "json"]);
+        assert_eq!((run.code, json(&run).len()), (0, 0), "{name:?}: {run:?}\n{text}");
+    }
+}

@@ -661,11 +661,11 @@ pub fn set_alias(note: &Note, index: usize, alias: &str) -> Option<TextEdit> {
 /// the text of a block scalar, else plain where YAML allows.
 fn scalar_like(note: &Note, range: Range<usize>, value: &str) -> String {
     let old = note.slice(range.clone());
-    if old.starts_with('\'') {
+    if old.starts_with('\'') && !value.chars().any(needs_escape) {
         return format!("'{}'", value.replace('\'', "''"));
     }
-    if old.starts_with('"') {
-        return format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+    if old.starts_with(['"', '\'']) {
+        return double_quoted(value);
     }
     // A block scalar's text stands on the lines below its `|` or `>` (and
     // its chomping and indentation marks, perhaps a comment).
@@ -775,19 +775,76 @@ pub fn new_contact(name: &str, org: Option<&str>, cadence: Option<&str>, aliases
     text
 }
 
-/// A YAML scalar that reads back as the same string.
+/// A YAML scalar that reads back as the same string, in YAML 1.2 (kith) and
+/// in YAML 1.1 (PyYAML, older tools) alike: plain where that is safe, else
+/// double-quoted with every character that cannot stand plainly escaped.
 pub fn yaml_scalar(value: &str) -> String {
-    let plain_ok = !value.is_empty()
-        && !value.starts_with([
-            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ',
-        ])
-        && !value.ends_with(' ')
+    if plain_is_safe(value) { value.to_string() } else { double_quoted(value) }
+}
+
+/// Whether `value` reads as that string when written plainly, in block and
+/// in flow context (a `[list]`), by any YAML version. Errs towards quotes:
+/// anything that starts like a number, an indicator or a 1.1 boolean is quoted.
+fn plain_is_safe(value: &str) -> bool {
+    // YAML 1.1 booleans and nulls, compared case-insensitively (quoting `yEs` costs nothing).
+    const WORDS: [&str; 12] = ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", "<<", "="];
+    let Some(first) = value.chars().next() else { return false };
+    !first.is_ascii_digit()
+        && !"-?:,[]{}#&*!|>'\"%@`.+~=<".contains(first)
+        && !value.starts_with(char::is_whitespace)
+        && !value.ends_with(char::is_whitespace)
+        && !value.ends_with(':')
         && !value.contains(": ")
         && !value.contains(" #")
-        && !value.contains([',', '[', ']', '{', '}', '\n', '\r', '\t'])
+        && !value.contains([',', '[', ']', '{', '}'])
+        && !value.chars().any(needs_escape)
+        && !WORDS.iter().any(|w| w.eq_ignore_ascii_case(value))
         && super::note::yaml::parse(value).ok().flatten().and_then(|n| n.resolved())
-            == Some(super::note::yaml::Resolved::Str);
-    if plain_ok { value.to_string() } else { format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")) }
+            == Some(super::note::yaml::Resolved::Str)
+}
+
+/// Characters a YAML scalar must escape: those outside YAML's printable set
+/// (controls, U+FFFE, U+FFFF), line breaks of any YAML version (NEL, U+2028,
+/// U+2029), and the invisible ones that change how a line reads (bidi
+/// controls, zero-width space, word joiner, byte order mark).
+pub fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{061C}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
+        )
+}
+
+/// `value` as a YAML double-quoted scalar.
+fn double_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) && u32::from(c) <= 0xFF => out.push_str(&format!("\\x{:02X}", u32::from(c))),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -1018,5 +1075,30 @@ mod tests {
         assert_eq!(yaml_scalar("Jana Müller"), "Jana Müller");
         assert_eq!(yaml_scalar("Acme: Labs"), "\"Acme: Labs\"");
         assert_eq!(yaml_scalar("123"), "\"123\"");
+    }
+
+    /// What cannot stand plainly is escaped, and reads back as it was.
+    #[test]
+    fn scalars_escape_what_cannot_stand_plainly() {
+        let cases = [
+            ("a\tb", "\"a\\tb\""),
+            ("a\nb\r", "\"a\\nb\\r\""),
+            ("bell\u{7}", "\"bell\\x07\""),
+            ("nel\u{85}", "\"nel\\x85\""),
+            ("Jana\u{202E}rellüM", "\"Jana\\u202ErellüM\""),
+            ("zero\u{200B}width", "\"zero\\u200Bwidth\""),
+            ("bom\u{FEFF}", "\"bom\\uFEFF\""),
+            ("line\u{2028}sep", "\"line\\u2028sep\""),
+            ("say \"hi\" \\ bye: now", "\"say \\\"hi\\\" \\\\ bye: now\""),
+        ];
+        for (value, written) in cases {
+            assert_eq!(yaml_scalar(value), written, "{value:?}");
+            let text = format!("---\nname: {written}\naliases: [{written}]\n---\n");
+            let n = note(&text);
+            assert_eq!(n.front.name.as_ref().map(|n| n.value.as_str()), Some(value), "{text}");
+            assert_eq!(n.front.aliases.first().map(|a| a.value.as_str()), Some(value), "{text}");
+        }
+        // Joiners are part of emoji and of several scripts: plain.
+        assert_eq!(yaml_scalar("👩\u{200D}💻 Mehr\u{200C}dad"), "👩\u{200D}💻 Mehr\u{200C}dad");
     }
 }
