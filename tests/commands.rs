@@ -796,3 +796,54 @@ fn new_writes_any_name_so_that_it_reads_back() {
         assert_eq!((run.code, json(&run).len()), (0, 0), "{name:?}: {run:?}\n{text}");
     }
 }
+
+/// Invisible characters in a name make it look like another (a bidi
+/// override turns `Jana` around, a zero-width space hides in `Jana`): `kith
+/// new` refuses them, naming the character, and writes nothing. So does
+/// `kith log` in an entry's text, where a tab is still just white space.
+#[test]
+fn new_and_log_refuse_invisible_characters() {
+    let v = vault();
+    let dir = v.path();
+    let cases = [
+        ("Jana\tMüller", "a tab (U+0009)"),
+        ("Jana\nMüller", "a line break (U+000A)"),
+        ("Jana\u{85}Müller", "a line break (U+0085)"),
+        ("Jana\u{2028}Müller", "a line break (U+2028)"),
+        ("Jana\u{1b}[31mMüller", "a control character (U+001B)"),
+        ("Jana\u{9b}Müller", "a control character (U+009B)"),
+        ("Jana \u{202E}rellüM", "a bidirectional control (U+202E)"),
+        ("Jana \u{2067}Müller", "a bidirectional control (U+2067)"),
+        ("Jana\u{200B}Müller", "a zero-width space (U+200B)"),
+        ("\u{FEFF}Jana Müller", "a byte order mark (U+FEFF)"),
+    ];
+    for (name, what) in cases {
+        for args in [
+            vec!["new", "--", name],
+            vec!["new", "Nina Novak", "--alias", name],
+            vec!["new", "Nina Novak", "--org", name],
+        ] {
+            let run = kith_at(dir, &args);
+            assert_eq!(run.code, 2, "{args:?}: {run:?}");
+            assert!(run.stderr.contains(what), "{args:?}: {}", run.stderr);
+            assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+        }
+    }
+    let run = kith_at(dir, &["new", "Jana \u{202E}rellüM"]);
+    assert!(run.stderr.contains("“Jana \\u{202E}rellüM”"), "the character is shown: {}", run.stderr);
+    assert!(leftovers(&dir.join("people")).is_empty());
+    assert_eq!(fs::read_dir(dir.join("people")).unwrap().count(), 7, "no note was created");
+
+    let jana = fs::read(dir.join("people/jana-mueller.md")).unwrap();
+    for text in ["Card\u{202E}", "Card\u{1b}[2J", "Card\u{200B}"] {
+        let run = kith_at(dir, &["log", "jana", "thanks", text]);
+        assert_eq!(run.code, 2, "{text:?}: {run:?}");
+        assert!(run.stderr.contains("the text"), "{}", run.stderr);
+        assert_eq!(fs::read(dir.join("people/jana-mueller.md")).unwrap(), jana);
+    }
+    // Joiners belong to emoji and several scripts, and a tab is white space in a text.
+    let run = kith_at(dir, &["log", "jana", "thanks", "Card\tfrom 👩\u{200D}💻 Mehr\u{200C}dad"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = kith_at(dir, &["new", "Mehr\u{200C}dad 👩\u{200D}💻"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}

@@ -49,6 +49,7 @@ pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
     if words.contains(['\n', '\r']) {
         return Err(UsageError("the text must be one line: an entry is one list item".into()));
     }
+    super::new::visible("text", &words, |c| c == '\t')?;
     if words.trim_start().starts_with('#') {
         return Err(UsageError(format!(
             "the text starts with a tag, which kith would read as a kind: give kinds as KIND, joined by commas (`met,gave`), and start the text with a word (`{}`)",

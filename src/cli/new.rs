@@ -4,7 +4,7 @@
 use super::UsageError;
 use super::agenda::{Opened, open_vault};
 use crate::engine::date::Span;
-use crate::engine::edit::{new_contact, slug};
+use crate::engine::edit::{invisible, new_contact, slug};
 use crate::engine::names::fold;
 use crate::io::write::{self, WriteError};
 use std::path::{Component, Path, PathBuf};
@@ -33,10 +33,30 @@ fn one_line(what: &str, value: &str) -> Result<String, UsageError> {
     if value.is_empty() {
         return Err(UsageError(format!("the {what} is empty")));
     }
-    if value.contains(['\n', '\r']) {
-        return Err(UsageError(format!("the {what} must be one line")));
-    }
+    visible(what, value, |_| false)?;
     Ok(value.to_string())
+}
+
+/// Refuses a value with an invisible character (but those `allowed`): a
+/// name with a bidi override or a zero-width space looks like another name,
+/// and no one can type it to find it again; a tab or a line break has no
+/// place in one line of front matter.
+pub(super) fn visible(what: &str, value: &str, allowed: impl Fn(char) -> bool) -> Result<(), UsageError> {
+    let Some((c, kind)) = value.chars().filter(|c| !allowed(*c)).find_map(|c| invisible(c).map(|k| (c, k))) else {
+        return Ok(());
+    };
+    let shown: String = value
+        .chars()
+        .map(|c| if invisible(c).is_some() { format!("\\u{{{:X}}}", u32::from(c)) } else { c.to_string() })
+        .collect();
+    let why = match kind {
+        "a tab" | "a line break" => format!("the {what} must be one line, without tabs"),
+        _ => format!("it would make the {what} look different from what it is, and no one could type it to find it"),
+    };
+    Err(UsageError(format!(
+        "the {what} “{shown}” contains {kind} (U+{:04X}): {why}; nothing was written — type the {what} again without it",
+        u32::from(c)
+    )))
 }
 
 pub fn run(args: NewArgs) -> Result<ExitCode, UsageError> {

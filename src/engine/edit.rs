@@ -805,26 +805,29 @@ fn plain_is_safe(value: &str) -> bool {
 
 /// Characters a YAML scalar must escape: those outside YAML's printable set
 /// (controls, U+FFFE, U+FFFF), line breaks of any YAML version (NEL, U+2028,
-/// U+2029), and the invisible ones that change how a line reads (bidi
-/// controls, zero-width space, word joiner, byte order mark).
+/// U+2029), and the invisible ones that change how a line reads.
 pub fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{2028}'
-                | '\u{2029}'
-                | '\u{200B}'
-                | '\u{200E}'
-                | '\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{061C}'
-                | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
-                | '\u{FFFE}'
-                | '\u{FFFF}'
-        )
+    invisible(c).is_some()
+}
+
+/// What an invisible character is, in words, for a message: controls, line
+/// breaks, bidi controls (which reorder what follows them), zero-width
+/// space, word joiners and the byte order mark. Zero-width joiners and
+/// non-joiners are not on the list: emoji and several scripts need them.
+pub fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\t' => "a tab",
+        '\n' | '\r' | '\u{B}' | '\u{C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => "a line break",
+        c if c.is_control() => "a control character",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
+            "a bidirectional control"
+        }
+        '\u{200B}' => "a zero-width space",
+        '\u{FEFF}' => "a byte order mark",
+        '\u{2060}'..='\u{2064}' | '\u{FFF9}'..='\u{FFFB}' => "an invisible character",
+        '\u{FFFE}' | '\u{FFFF}' => "a noncharacter",
+        _ => return None,
+    })
 }
 
 /// `value` as a YAML double-quoted scalar.
