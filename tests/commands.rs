@@ -847,3 +847,65 @@ fn new_and_log_refuse_invisible_characters() {
     let run = kith_at(dir, &["new", "Mehr\u{200C}dad 👩\u{200D}💻"]);
     assert_eq!(run.code, 0, "{run:?}");
 }
+
+/// Where `new-contacts-in` leads somewhere the vault does not read (spec §7:
+/// symbolic links are not followed, hidden folders are not read), `kith new`
+/// says so: a link out of the vault is refused, a link inside it is
+/// resolved, a hidden folder gets a warning; an existing file is never
+/// overwritten, and the message names it.
+#[cfg(unix)]
+#[test]
+fn new_checks_where_new_contacts_in_leads() {
+    // A link out of the vault.
+    let v = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    std::os::unix::fs::symlink(outside.path(), v.path().join("people")).unwrap();
+    let run = kith_at(v.path(), &["new", "Ana Lima"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("people is a symbolic link to"), "{}", run.stderr);
+    assert!(run.stderr.contains("outside the vault"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    // The same for a link further up, with the folder below it still to make.
+    write(v.path(), "kith.toml", b"new-contacts-in = \"people/new\"\n");
+    let run = kith_at(v.path(), &["new", "Ana Lima"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("outside the vault"), "{}", run.stderr);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "no folder made out there");
+
+    // A link inside the vault: the note goes where the vault reads it.
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    fs::create_dir_all(v.path().join("crm/contacts")).unwrap();
+    std::os::unix::fs::symlink(v.path().join("crm/contacts"), v.path().join("people")).unwrap();
+    let run = kith_at(v.path(), &["new", "Ana Lima"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "crm/contacts/ana-lima.md\n");
+    let run = kith_at(v.path(), &["log", "ana", "met", "Coffee"]);
+    assert_eq!(run.code, 0, "the vault sees the note: {run:?}");
+
+    // A hidden folder: written, with a warning that kith will not read it.
+    for folder in [".people", "people/.archive"] {
+        let v = tempfile::tempdir().unwrap();
+        write(v.path(), "kith.toml", format!("new-contacts-in = \"{folder}\"\n").as_bytes());
+        let run = kith_at(v.path(), &["new", "Ana Lima"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(v.path().join(folder).join("ana-lima.md").is_file());
+        assert!(run.stderr.contains("hidden folder"), "{}", run.stderr);
+        assert!(run.stderr.contains("kith will not read"), "{}", run.stderr);
+    }
+
+    // An existing file, even an empty one or a dangling link, is kept, and named.
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    write(v.path(), "people/ana-lima.md", b"");
+    std::os::unix::fs::symlink("nowhere.md", v.path().join("people/bo-li.md")).unwrap();
+    for (name, rel) in [("Ana Lima", "people/ana-lima.md"), ("Bo Li", "people/bo-li.md")] {
+        let run = kith_at(v.path(), &["new", name]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains(&format!("{rel} already exists")), "{}", run.stderr);
+    }
+    assert_eq!(fs::read(v.path().join("people/ana-lima.md")).unwrap(), b"");
+    assert!(fs::symlink_metadata(v.path().join("people/bo-li.md")).unwrap().file_type().is_symlink());
+}
