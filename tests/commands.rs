@@ -909,3 +909,26 @@ fn new_checks_where_new_contacts_in_leads() {
     assert_eq!(fs::read(v.path().join("people/ana-lima.md")).unwrap(), b"");
     assert!(fs::symlink_metadata(v.path().join("people/bo-li.md")).unwrap().file_type().is_symlink());
 }
+
+/// A name in a script without an ASCII spelling keeps its letters in the
+/// file name instead of every such contact becoming `contact.md`; a name
+/// typed decomposed (NFD, as macOS may hand it over) spells like the composed one.
+#[test]
+fn new_file_names_keep_every_script() {
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    for (name, file) in [
+        ("王伟", "people/王伟.md"),
+        ("Иван Петров", "people/иван-петров.md"),
+        ("Ελένη Παππά", "people/ελένη-παππά.md"),
+        ("Jana Mu\u{308}ller", "people/jana-mueller.md"),
+        ("Zoë 🎨 Ng", "people/zoe-ng.md"),
+    ] {
+        let run = kith_at(v.path(), &["new", name]);
+        assert_eq!((run.code, run.stdout.trim_end()), (0, file), "{name:?}: {run:?}");
+        let query = name.split_whitespace().next().unwrap();
+        let run = kith_at(v.path(), &["log", query, "met", "Hello"]);
+        assert_eq!(run.code, 0, "{name:?}: {run:?}");
+    }
+}
+

@@ -727,27 +727,40 @@ pub fn ignore_comment(note: &Note, offset: usize, rule: &str) -> TextEdit {
     TextEdit::insert(range.end, format!(" <!-- kith-ignore: {rule} -->"))
 }
 
-/// An ASCII file-name slug: "Jana Müller" → "jana-mueller".
+/// A file-name slug: "Jana Müller" → "jana-mueller". Latin letters are
+/// spelled in ASCII; letters of scripts without an ASCII spelling are kept
+/// (lower-cased, NFC): "Иван Петров" → "иван-петров", not an empty slug.
 pub fn slug(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let mut ascii = String::new();
-    for c in name.chars() {
+    use unicode_normalization::char::is_combining_mark;
+    let mut spelled = String::new();
+    for c in name.nfc() {
         match c {
-            'ä' | 'Ä' => ascii.push_str("ae"),
-            'ö' | 'Ö' => ascii.push_str("oe"),
-            'ü' | 'Ü' => ascii.push_str("ue"),
-            'ß' => ascii.push_str("ss"),
-            'æ' | 'Æ' => ascii.push_str("ae"),
-            'ø' | 'Ø' => ascii.push('o'),
-            'ł' | 'Ł' => ascii.push('l'),
-            'đ' | 'Đ' => ascii.push('d'),
-            'ı' => ascii.push('i'),
-            other => ascii.extend(other.to_string().nfd().filter(char::is_ascii)),
+            'ä' | 'Ä' => spelled.push_str("ae"),
+            'ö' | 'Ö' => spelled.push_str("oe"),
+            'ü' | 'Ü' => spelled.push_str("ue"),
+            'ß' => spelled.push_str("ss"),
+            'æ' | 'Æ' => spelled.push_str("ae"),
+            'ø' | 'Ø' => spelled.push('o'),
+            'ł' | 'Ł' => spelled.push('l'),
+            'đ' | 'Đ' => spelled.push('d'),
+            'ı' => spelled.push('i'),
+            other => {
+                let ascii: String = other.to_string().nfd().filter(char::is_ascii).collect();
+                if ascii.is_empty() && (other.is_alphanumeric() || is_combining_mark(other)) {
+                    spelled.push(other);
+                } else {
+                    spelled.push_str(&ascii);
+                }
+            }
         }
     }
     let mut slug = String::new();
-    for c in ascii.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
+    for c in spelled.to_lowercase().nfc() {
+        let kept = c.is_ascii_alphanumeric()
+            || (!c.is_ascii() && c.is_alphanumeric())
+            || (is_combining_mark(c) && !slug.is_empty() && !slug.ends_with('-'));
+        if kept {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
@@ -1075,6 +1088,11 @@ mod tests {
         assert_eq!(slug("Jana Müller"), "jana-mueller");
         assert_eq!(slug("Chloé Dubois"), "chloe-dubois");
         assert_eq!(slug("Søren 🎨 Hansen"), "soren-hansen");
+        assert_eq!(slug("Jana Mu\u{308}ller"), "jana-mueller");
+        assert_eq!(slug("Иван Петров"), "иван-петров");
+        assert_eq!(slug("王伟"), "王伟");
+        assert_eq!(slug("नमस्ते जी"), "नमस्ते-जी");
+        assert_eq!(slug("?!"), "contact");
         assert_eq!(yaml_scalar("Jana Müller"), "Jana Müller");
         assert_eq!(yaml_scalar("Acme: Labs"), "\"Acme: Labs\"");
         assert_eq!(yaml_scalar("123"), "\"123\"");
