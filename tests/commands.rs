@@ -932,3 +932,17 @@ fn new_file_names_keep_every_script() {
     }
 }
 
+/// A query that is one contact's whole name and another's file name is
+/// ambiguous; the message says how to pick either, by path — and the path works.
+#[test]
+fn log_says_how_to_pick_among_contacts_of_one_name() {
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"contacts = [\"people/**\"]\n");
+    write(v.path(), "people/jana.md", b"---\nname: Jana M\xC3\xBCller\n---\n");
+    write(v.path(), "people/jana-2.md", b"---\nname: Jana\n---\n");
+    let run = kith_at(v.path(), &["log", "jana", "met", "X"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("or the note's path (`kith log people/jana-2.md …`)"), "{}", run.stderr);
+    let run = kith_at(v.path(), &["log", "people/jana-2.md", "met", "X"]);
+    assert_eq!(run.stdout, "Logged for Jana in people/jana-2.md:5: - 2026-12-01 #met X\n", "{run:?}");
+}

@@ -66,8 +66,9 @@ pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
         Found::One(id) => id,
         Found::Many(ids) => {
             return Err(UsageError(format!(
-                "“{}” could be more than one contact — give more of the name:\n{}",
+                "“{}” could be more than one contact — give more of the name, or the note's path (`kith log {} …`):\n{}",
                 args.contact,
+                ids.first().and_then(|id| vault.note(*id)).map_or("people/name.md", |n| &*n.path),
                 list(&vault, &ids)
             )));
         }
