@@ -517,3 +517,432 @@ Tom Berger       0         0  even       2026-01-10  90d (default)  snoozed unti
     let first_row = run.stdout.lines().nth(1).unwrap();
     assert!(first_row.starts_with("Priya Shah"), "most overdue first: {}", run.stdout);
 }
+
+/// A vault of one contact note, `people/p.md` (a contact by path), logged
+/// to with `kith log p ARGS…`; returns the run and the note afterwards.
+fn log_to(before: &[u8], args: &[&str]) -> (Run, Vec<u8>) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "kith.toml", b"contacts = [\"people/**\"]\n");
+    let path = write(dir.path(), "people/p.md", before);
+    let mut argv = vec!["log", "p"];
+    argv.extend_from_slice(args);
+    let run = kith_at(dir.path(), &argv);
+    let after = fs::read(&path).unwrap();
+    assert!(leftovers(&dir.path().join("people")).is_empty());
+    (run, after)
+}
+
+/// The block structure of a Markdown text as pulldown-cmark reads it: one
+/// line per block, indented by nesting.
+fn outline(text: &str) -> Vec<String> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    let body = text.strip_prefix("---\n").and_then(|t| t.find("\n---\n").map(|i| &t[i + 5..])).unwrap_or(text);
+    let mut depth = 0;
+    let mut out = Vec::new();
+    for event in Parser::new_ext(body, options) {
+        match event {
+            Event::Start(tag) => {
+                let label = match &tag {
+                    Tag::List(start) => Some(format!("list {start:?}")),
+                    Tag::Item => Some("item".into()),
+                    Tag::BlockQuote(_) => Some("quote".into()),
+                    Tag::Heading { level, .. } => Some(format!("{level}")),
+                    Tag::Paragraph => Some("para".into()),
+                    Tag::CodeBlock(_) => Some("code".into()),
+                    _ => None,
+                };
+                if let Some(label) = label {
+                    out.push(format!("{}{label}", "  ".repeat(depth)));
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth -= 1,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The entry goes where it stays an item of the log: never into a block
+/// quote, never splitting one, and a `Log` heading inside a quote or a list
+/// item is not the log's heading.
+#[test]
+fn log_never_splits_a_block_quote() {
+    let cases: [(&str, &str); 6] = [
+        // A `## Log` inside a quote is quoted text: a new section at the end.
+        (
+            "> ## Log\n> Kept since 2020\n> - old stuff\n",
+            "> ## Log\n> Kept since 2020\n> - old stuff\n\n## Log\n- 2026-12-01 #met X\n",
+        ),
+        // `- ## Log` is a list item whose text is `## Log`, not a heading of the note.
+        ("- ## Log\n\nText\n", "- ## Log\n\nText\n\n## Log\n- 2026-12-01 #met X\n"),
+        // A quote right under the heading stays one quote, below the new entry.
+        ("## Log\n> Kept since 2020\n> by hand\n", "## Log\n- 2026-12-01 #met X\n> Kept since 2020\n> by hand\n"),
+        // Oldest first, the log ends in a quote inside the last entry: after it.
+        (
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n  > she said\n  > more\n",
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n  > she said\n  > more\n- 2026-12-01 #met X\n",
+        ),
+        // Oldest first, a quote of its own follows the log: the entry stays above it.
+        (
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n> quote\nlazy\n",
+            "## Log\n- 2026-10-01 #met a\n- 2026-11-01 #met b\n- 2026-12-01 #met X\n> quote\nlazy\n",
+        ),
+        // Entries inside a quote are not entries: the heading decides.
+        ("## Log\n\n> - 2026-10-01 #met a\n", "## Log\n- 2026-12-01 #met X\n\n> - 2026-10-01 #met a\n"),
+    ];
+    for (before, want) in cases {
+        let (run, after) = log_to(before.as_bytes(), &["met", "X"]);
+        assert_eq!(run.code, 0, "{before:?}: {run:?}");
+        let after = String::from_utf8(after).unwrap();
+        assert_eq!(after, want, "{before:?}");
+        // Every block quote is still there, whole.
+        let quotes = |t: &str| outline(t).iter().filter(|l| l.trim() == "quote").count();
+        assert_eq!(quotes(&after), quotes(before), "{before:?}\n{after}");
+    }
+}
+
+/// A numbered log stays one list: the new item takes the marker style and
+/// the numbering of its neighbours, so that the list is not split in two.
+#[test]
+fn log_continues_a_numbered_list() {
+    let cases: [(&str, &str); 6] = [
+        // Oldest first: the next number.
+        (
+            "## Log\n1. 2026-10-01 #met a\n2. 2026-11-01 #met b\n",
+            "## Log\n1. 2026-10-01 #met a\n2. 2026-11-01 #met b\n3. 2026-12-01 #met X\n",
+        ),
+        // Newest first: on top, keeping the list's start.
+        (
+            "## Log\n7) 2026-11-03 #met b\n8) 2026-11-02 #met a\n",
+            "## Log\n7) 2026-12-01 #met X\n7) 2026-11-03 #met b\n8) 2026-11-02 #met a\n",
+        ),
+        // Every item `1.`: so is the new one.
+        (
+            "## Log\n1. 2026-10-01 #met a\n1. 2026-11-01 #met b\n",
+            "## Log\n1. 2026-10-01 #met a\n1. 2026-11-01 #met b\n1. 2026-12-01 #met X\n",
+        ),
+        // Two digits, CRLF.
+        (
+            "## Log\r\n9. 2026-10-01 #met a\r\n10. 2026-11-01 #met b\r\n",
+            "## Log\r\n9. 2026-10-01 #met a\r\n10. 2026-11-01 #met b\r\n11. 2026-12-01 #met X\r\n",
+        ),
+        // Bullets: the marker of the list the entry joins, not of the first entry in the note.
+        (
+            "- 2026-09-01 #met old\n\n## Log\n* 2026-10-01 #met a\n* 2026-11-01 #met b\n",
+            "- 2026-09-01 #met old\n\n## Log\n* 2026-10-01 #met a\n* 2026-11-01 #met b\n* 2026-12-01 #met X\n",
+        ),
+        // A heading with a list below it that has no entries yet: that list's marker.
+        ("## Log\n+ met at a meetup\n", "## Log\n+ 2026-12-01 #met X\n+ met at a meetup\n"),
+    ];
+    for (before, want) in cases {
+        let (run, after) = log_to(before.as_bytes(), &["met", "X"]);
+        assert_eq!(run.code, 0, "{before:?}: {run:?}");
+        let after = String::from_utf8(after).unwrap();
+        assert_eq!(after, want, "{before:?}");
+        let lists = |t: &str| outline(t).iter().filter(|l| l.trim().starts_with("list")).count();
+        assert_eq!(lists(&after), lists(before), "one list still: {before:?}\n{after}");
+    }
+}
+
+/// A note over `max-file-size` is one kith does not read (spec §6, §4
+/// `skipped-file`): `kith log` says so, and why, and writes nothing — not
+/// when the note is too large already, and not when the entry would make it so.
+#[test]
+fn log_refuses_a_note_over_max_file_size() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "kith.toml", b"max-file-size = \"1KB\"\n");
+    let mut big = b"---\ntype: contact\nname: Big Bert\n---\n## Log\n- 2026-11-01 #met a\n".to_vec();
+    while big.len() <= 1024 {
+        big.extend_from_slice(b"A line of notes about Bert.\n");
+    }
+    let path = write(dir.path(), "people/big-bert.md", &big);
+    for query in ["big-bert", "Big", "people/big-bert.md", "Big Bert"] {
+        let run = kith_at(dir.path(), &["log", query, "met", "X"]);
+        assert_eq!(run.code, 2, "{query}: {run:?}");
+        assert!(
+            run.stderr.contains("people/big-bert.md is 1.0 KB, more than max-file-size (1.0 KB)")
+                || run.stderr.contains(&format!(
+                    "people/big-bert.md is {} bytes, more than max-file-size (1024 bytes)",
+                    big.len()
+                )),
+            "{query}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("raise max-file-size in kith.toml"), "{}", run.stderr);
+        assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+        assert_eq!(fs::read(&path).unwrap(), big);
+    }
+    // A note just under the limit that the entry would push over it.
+    let mut near = b"---\ntype: contact\nname: Near Nora\n---\n## Log\n- 2026-11-01 #met a\n".to_vec();
+    near.resize(1020, b'x');
+    near.push(b'\n');
+    let path = write(dir.path(), "people/near-nora.md", &near);
+    let run = kith_at(dir.path(), &["log", "nora", "met", "Coffee"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("would make people/near-nora.md larger than max-file-size"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(fs::read(&path).unwrap(), near);
+    // A contact that is simply not there still hears about the unread notes.
+    let run = kith_at(dir.path(), &["log", "zed", "met", "X"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("no contact is called “zed”"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 note larger than max-file-size"), "{}", run.stderr);
+}
+
+/// Front matter `kith new` wrote, as kith's own YAML reader reads it.
+fn front_of(text: &str) -> kithkin::engine::note::FrontMatter {
+    use kithkin::engine::config::Config;
+    use kithkin::engine::note::{Note, Origin};
+    Note::parse("people/x.md", text.to_string(), Origin::default(), &Config::default()).front
+}
+
+/// Names that YAML 1.1 or 1.2 would read as something else than a string
+/// (a boolean, null, a number, a date, a merge key, an alias, a tag, a
+/// block scalar, a comment, a mapping) are written so that they read back
+/// as exactly the name — and quoted, so that YAML 1.1 readers (PyYAML,
+/// older Obsidian plugins) read a string too.
+#[test]
+fn new_writes_any_name_so_that_it_reads_back() {
+    let needs_quotes = [
+        "yes",
+        "No",
+        "ON",
+        "off",
+        "y",
+        "N",
+        "True",
+        "FALSE",
+        "null",
+        "Null",
+        "~",
+        "<<",
+        "=",
+        "1:20",
+        "190:20:30",
+        "1e3",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "1_000",
+        "+1",
+        ".5",
+        ".inf",
+        "-.inf",
+        ".NaN",
+        "2026-01-02",
+        "2001-12-14t21:59:43.10-05:00",
+        "&anchor",
+        "*alias",
+        "!tag",
+        "|block",
+        ">folded",
+        "%directive",
+        "@at",
+        "`tick",
+        "- dash",
+        "? question",
+        ": colon",
+        "Acme #1 fan",
+        "Acme: Labs",
+        "ends with colon:",
+        "'single'",
+        "\"double\"",
+        "a, b",
+        "[x]",
+        "{y}",
+        "#hash",
+    ];
+    let plain = [
+        "Jana Müller",
+        "Zoë",
+        "O'Brien",
+        "Ayşe Yılmaz",
+        "王伟",
+        "Иван Петров",
+        "Søren 🎨 Hansen",
+        "NaN",
+        "Mr. Smith",
+        "C# Guild",
+        "AT&T",
+        "back\\slash \"quoted\"",
+    ];
+    for name in needs_quotes.iter().chain(&plain) {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "kith.toml", b"");
+        let alias = format!("{name} (alias)");
+        let (org, first, second) = (format!("--org={name}"), format!("--alias={name}"), format!("--alias={alias}"));
+        let run = kith_at(dir.path(), &["new", &org, &first, &second, "--", name]);
+        assert_eq!(run.code, 0, "{name:?}: {run:?}");
+        let file = dir.path().join(run.stdout.trim_end());
+        let text = fs::read_to_string(&file).unwrap();
+        let front = front_of(&text);
+        assert_eq!(front.name.as_ref().map(|n| n.value.as_str()), Some(*name), "{text}");
+        assert_eq!(front.org.as_deref(), Some(*name), "{text}");
+        let aliases: Vec<&str> = front.aliases.iter().map(|a| a.value.as_str()).collect();
+        assert_eq!(aliases, [*name, alias.as_str()], "{text}");
+        let line = text.lines().find(|l| l.starts_with("name: ")).unwrap();
+        if needs_quotes.contains(name) {
+            assert!(line.starts_with("name: \"") || line.starts_with("name: '"), "{name:?} unquoted: {line}");
+        } else {
+            assert_eq!(line, format!("name: {name}"), "needlessly quoted");
+        }
+        // A clean note: the linter finds nothing wrong with it.
+        let run = kith_at(dir.path(), &["lint", "--format", "json"]);
+        assert_eq!((run.code, json(&run).len()), (0, 0), "{name:?}: {run:?}\n{text}");
+    }
+}
+
+/// Invisible characters in a name make it look like another (a bidi
+/// override turns `Jana` around, a zero-width space hides in `Jana`): `kith
+/// new` refuses them, naming the character, and writes nothing. So does
+/// `kith log` in an entry's text, where a tab is still just white space.
+#[test]
+fn new_and_log_refuse_invisible_characters() {
+    let v = vault();
+    let dir = v.path();
+    let cases = [
+        ("Jana\tMüller", "a tab (U+0009)"),
+        ("Jana\nMüller", "a line break (U+000A)"),
+        ("Jana\u{85}Müller", "a line break (U+0085)"),
+        ("Jana\u{2028}Müller", "a line break (U+2028)"),
+        ("Jana\u{1b}[31mMüller", "a control character (U+001B)"),
+        ("Jana\u{9b}Müller", "a control character (U+009B)"),
+        ("Jana \u{202E}rellüM", "a bidirectional control (U+202E)"),
+        ("Jana \u{2067}Müller", "a bidirectional control (U+2067)"),
+        ("Jana\u{200B}Müller", "a zero-width space (U+200B)"),
+        ("\u{FEFF}Jana Müller", "a byte order mark (U+FEFF)"),
+    ];
+    for (name, what) in cases {
+        for args in [
+            vec!["new", "--", name],
+            vec!["new", "Nina Novak", "--alias", name],
+            vec!["new", "Nina Novak", "--org", name],
+        ] {
+            let run = kith_at(dir, &args);
+            assert_eq!(run.code, 2, "{args:?}: {run:?}");
+            assert!(run.stderr.contains(what), "{args:?}: {}", run.stderr);
+            assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+        }
+    }
+    let run = kith_at(dir, &["new", "Jana \u{202E}rellüM"]);
+    assert!(run.stderr.contains("“Jana \\u{202E}rellüM”"), "the character is shown: {}", run.stderr);
+    assert!(leftovers(&dir.join("people")).is_empty());
+    assert_eq!(fs::read_dir(dir.join("people")).unwrap().count(), 7, "no note was created");
+
+    let jana = fs::read(dir.join("people/jana-mueller.md")).unwrap();
+    for text in ["Card\u{202E}", "Card\u{1b}[2J", "Card\u{200B}"] {
+        let run = kith_at(dir, &["log", "jana", "thanks", text]);
+        assert_eq!(run.code, 2, "{text:?}: {run:?}");
+        assert!(run.stderr.contains("the text"), "{}", run.stderr);
+        assert_eq!(fs::read(dir.join("people/jana-mueller.md")).unwrap(), jana);
+    }
+    // Joiners belong to emoji and several scripts, and a tab is white space in a text.
+    let run = kith_at(dir, &["log", "jana", "thanks", "Card\tfrom 👩\u{200D}💻 Mehr\u{200C}dad"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = kith_at(dir, &["new", "Mehr\u{200C}dad 👩\u{200D}💻"]);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+/// Where `new-contacts-in` leads somewhere the vault does not read (spec §7:
+/// symbolic links are not followed, hidden folders are not read), `kith new`
+/// says so: a link out of the vault is refused, a link inside it is
+/// resolved, a hidden folder gets a warning; an existing file is never
+/// overwritten, and the message names it.
+#[cfg(unix)]
+#[test]
+fn new_checks_where_new_contacts_in_leads() {
+    // A link out of the vault.
+    let v = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    std::os::unix::fs::symlink(outside.path(), v.path().join("people")).unwrap();
+    let run = kith_at(v.path(), &["new", "Ana Lima"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("people is a symbolic link to"), "{}", run.stderr);
+    assert!(run.stderr.contains("outside the vault"), "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0);
+    // The same for a link further up, with the folder below it still to make.
+    write(v.path(), "kith.toml", b"new-contacts-in = \"people/new\"\n");
+    let run = kith_at(v.path(), &["new", "Ana Lima"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("outside the vault"), "{}", run.stderr);
+    assert_eq!(fs::read_dir(outside.path()).unwrap().count(), 0, "no folder made out there");
+
+    // A link inside the vault: the note goes where the vault reads it.
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    fs::create_dir_all(v.path().join("crm/contacts")).unwrap();
+    std::os::unix::fs::symlink(v.path().join("crm/contacts"), v.path().join("people")).unwrap();
+    let run = kith_at(v.path(), &["new", "Ana Lima"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout, "crm/contacts/ana-lima.md\n");
+    let run = kith_at(v.path(), &["log", "ana", "met", "Coffee"]);
+    assert_eq!(run.code, 0, "the vault sees the note: {run:?}");
+
+    // A hidden folder: written, with a warning that kith will not read it.
+    for folder in [".people", "people/.archive"] {
+        let v = tempfile::tempdir().unwrap();
+        write(v.path(), "kith.toml", format!("new-contacts-in = \"{folder}\"\n").as_bytes());
+        let run = kith_at(v.path(), &["new", "Ana Lima"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(v.path().join(folder).join("ana-lima.md").is_file());
+        assert!(run.stderr.contains("hidden folder"), "{}", run.stderr);
+        assert!(run.stderr.contains("kith will not read"), "{}", run.stderr);
+    }
+
+    // An existing file, even an empty one or a dangling link, is kept, and named.
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    write(v.path(), "people/ana-lima.md", b"");
+    std::os::unix::fs::symlink("nowhere.md", v.path().join("people/bo-li.md")).unwrap();
+    for (name, rel) in [("Ana Lima", "people/ana-lima.md"), ("Bo Li", "people/bo-li.md")] {
+        let run = kith_at(v.path(), &["new", name]);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains(&format!("{rel} already exists")), "{}", run.stderr);
+    }
+    assert_eq!(fs::read(v.path().join("people/ana-lima.md")).unwrap(), b"");
+    assert!(fs::symlink_metadata(v.path().join("people/bo-li.md")).unwrap().file_type().is_symlink());
+}
+
+/// A name in a script without an ASCII spelling keeps its letters in the
+/// file name instead of every such contact becoming `contact.md`; a name
+/// typed decomposed (NFD, as macOS may hand it over) spells like the composed one.
+#[test]
+fn new_file_names_keep_every_script() {
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"");
+    for (name, file) in [
+        ("王伟", "people/王伟.md"),
+        ("Иван Петров", "people/иван-петров.md"),
+        ("Ελένη Παππά", "people/ελένη-παππά.md"),
+        ("Jana Mu\u{308}ller", "people/jana-mueller.md"),
+        ("Zoë 🎨 Ng", "people/zoe-ng.md"),
+    ] {
+        let run = kith_at(v.path(), &["new", name]);
+        assert_eq!((run.code, run.stdout.trim_end()), (0, file), "{name:?}: {run:?}");
+        let query = name.split_whitespace().next().unwrap();
+        let run = kith_at(v.path(), &["log", query, "met", "Hello"]);
+        assert_eq!(run.code, 0, "{name:?}: {run:?}");
+    }
+}
+
+/// A query that is one contact's whole name and another's file name is
+/// ambiguous; the message says how to pick either, by path — and the path works.
+#[test]
+fn log_says_how_to_pick_among_contacts_of_one_name() {
+    let v = tempfile::tempdir().unwrap();
+    write(v.path(), "kith.toml", b"contacts = [\"people/**\"]\n");
+    write(v.path(), "people/jana.md", b"---\nname: Jana M\xC3\xBCller\n---\n");
+    write(v.path(), "people/jana-2.md", b"---\nname: Jana\n---\n");
+    let run = kith_at(v.path(), &["log", "jana", "met", "X"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("or the note's path (`kith log people/jana-2.md …`)"), "{}", run.stderr);
+    let run = kith_at(v.path(), &["log", "people/jana-2.md", "met", "X"]);
+    assert_eq!(run.stdout, "Logged for Jana in people/jana-2.md:5: - 2026-12-01 #met X\n", "{run:?}");
+}

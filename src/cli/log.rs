@@ -4,10 +4,10 @@
 use super::agenda::{Opened, open_vault};
 use super::{UsageError, parse_today, today_or_local};
 use crate::engine::date::Date;
-use crate::engine::edit::{TextEdit, entry_text, log_entry};
+use crate::engine::edit::{TextEdit, entry_text, log_entry, slug};
 use crate::engine::kinds::Kind;
 use crate::engine::names::{self, fold};
-use crate::engine::note::{Note, Origin};
+use crate::engine::note::{Note, Origin, human_size};
 use crate::engine::text::LineIndex;
 use crate::engine::typo;
 use crate::engine::vault::{NoteId, Vault};
@@ -49,6 +49,7 @@ pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
     if words.contains(['\n', '\r']) {
         return Err(UsageError("the text must be one line: an entry is one list item".into()));
     }
+    super::new::visible("text", &words, |c| c == '\t')?;
     if words.trim_start().starts_with('#') {
         return Err(UsageError(format!(
             "the text starts with a tag, which kith would read as a kind: give kinds as KIND, joined by commas (`met,gave`), and start the text with a word (`{}`)",
@@ -65,23 +66,43 @@ pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
         Found::One(id) => id,
         Found::Many(ids) => {
             return Err(UsageError(format!(
-                "“{}” could be more than one contact — give more of the name:\n{}",
+                "“{}” could be more than one contact — give more of the name, or the note's path (`kith log {} …`):\n{}",
                 args.contact,
+                ids.first().and_then(|id| vault.note(*id)).map_or("people/name.md", |n| &*n.path),
                 list(&vault, &ids)
             )));
         }
         Found::None(near) => {
+            if let Some(big) = skipped_notes(&vault, &args.contact).first() {
+                let size = big.origin.skipped_size.unwrap_or_default();
+                return Err(UsageError(too_large(&big.path, size, vault.config.max_file_size)));
+            }
             let hint = if near.is_empty() {
                 " — `kith ledger` lists your contacts, `kith new NAME` adds one".to_string()
             } else {
                 format!(" — did you mean:\n{}", list(&vault, &near))
             };
-            return Err(UsageError(format!("no contact is called “{}”{hint}", args.contact)));
+            let unread = vault.notes().filter(|(_, n)| n.origin.skipped_size.is_some()).count();
+            let unread = match unread {
+                0 => String::new(),
+                n => format!(
+                    "\nkith did not read {n} note{} larger than max-file-size ({}) — if the contact is in {}, raise max-file-size in kith.toml",
+                    if n == 1 { "" } else { "s" },
+                    human_size(vault.config.max_file_size),
+                    if n == 1 { "it" } else { "one of them" }
+                ),
+            };
+            return Err(UsageError(format!("no contact is called “{}”{hint}{unread}", args.contact)));
         }
     };
     let rel = vault.note(id).map(|n| n.path.clone()).unwrap_or_default();
     let file = root.root.join(&*rel);
     let original = Original::read(&file).map_err(|e| UsageError(e.to_string()))?;
+    let max = vault.config.max_file_size;
+    if original.bytes.len() as u64 > max {
+        // It grew past the limit since the vault was read.
+        return Err(UsageError(too_large(&rel, original.bytes.len() as u64, max)));
+    }
     let bom = original.bytes.starts_with(BOM);
     let body = &original.bytes[if bom { BOM.len() } else { 0 }..];
     let text = std::str::from_utf8(body).map_err(|e| {
@@ -107,10 +128,51 @@ pub fn run(args: LogArgs) -> Result<ExitCode, UsageError> {
         bytes.extend_from_slice(BOM);
     }
     bytes.extend_from_slice(new_text.as_bytes());
+    if bytes.len() as u64 > max {
+        return Err(UsageError(format!(
+            "adding the entry would make {rel} larger than max-file-size ({}), and kith would stop reading the note; nothing was written — raise max-file-size in kith.toml, or move older parts of the note into another file",
+            human_size(max)
+        )));
+    }
     write::replace(&file, &original, &bytes).map_err(|e| UsageError(e.to_string()))?;
     let (line, shown) = logged_line(&new_text, &edit, &entry_text(date, &tag_refs, &words));
     println!("Logged for {} in {rel}:{line}: {shown}", note.display_name());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Why kith will not log to a note over `max-file-size`, and what to do.
+fn too_large(rel: &str, size: u64, max: u64) -> String {
+    // Sizes that round alike are told in bytes: "1.0 KB, more than 1.0 KB" says nothing.
+    let (size, max) = match (human_size(size), human_size(max)) {
+        (a, b) if a == b => (format!("{size} bytes"), format!("{max} bytes")),
+        pair => pair,
+    };
+    format!(
+        "{rel} is {size}, more than max-file-size ({max}), so kith does not read it — and it will not write to a note it has not read; nothing was written. To log here, raise max-file-size in kith.toml, or move older parts of the note into another file"
+    )
+}
+
+/// Notes kith did not read for their size whose path or file name the
+/// query names (their `name` and aliases are unknown: they were not read).
+fn skipped_notes<'v>(vault: &'v Vault, query: &str) -> Vec<&'v Note> {
+    let q = fold(query.trim_start_matches("[[").trim_end_matches("]]"));
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let slugged = slug(query);
+    vault
+        .notes()
+        .map(|(_, n)| n)
+        .filter(|n| n.origin.skipped_size.is_some())
+        .filter(|n| {
+            let stem = fold(names::file_stem(&n.path));
+            fold(&n.path) == q
+                || fold(names::without_extension(&n.path)) == q
+                || stem.split(|c: char| c.is_whitespace() || c == '-' || c == '_').any(|w| w.starts_with(&q))
+                || stem.starts_with(&q)
+                || slug(names::file_stem(&n.path)) == slugged
+        })
+        .collect()
 }
 
 /// The 1-based line of the new entry and the line as written.

@@ -137,26 +137,41 @@ fn log_entry_in_place(note: &Note, date: Date, body: &str) -> Option<TextEdit> {
     let eol = line_ending(text);
     let entries = dated_entries(note);
     if let Some(order) = log_order(note) {
-        let (template, _) = entries[0];
-        let prefix = text.get(line_start(text, template.full.start())..template.text.start())?;
-        let line = format!("{}{body}{eol}", list_prefix(prefix));
         let before = match order {
             LogOrder::NewestFirst => entries.iter().find(|(_, d)| *d < date),
             LogOrder::OldestFirst => entries.iter().find(|(_, d)| *d > date),
         };
         return Some(match before {
-            Some((item, _)) => TextEdit::insert(line_start(text, item.full.start()), line),
+            // The item it goes above lends it its marker, and its number.
+            Some((item, _)) => {
+                let marker = Marker::of(text, item)?;
+                TextEdit::insert(line_start(text, item.full.start()), format!("{}{body}{eol}", marker.written()))
+            }
             None => {
                 // Right after the last entry's last line, not after the blank
-                // lines that end the list: the entry stays in the list.
+                // lines that end the list: the entry stays in the list, with
+                // the last entry's marker and the next number.
                 let (last, _) = entries[entries.len() - 1];
+                let marker = Marker::of(text, last)?;
+                let numbers: Vec<Option<u64>> =
+                    entries.iter().filter_map(|(i, _)| Marker::of(text, i)).map(|m| m.number).collect();
+                let marker = if numbers.iter().all(|n| *n == marker.number) { marker } else { marker.next() };
                 let end = last.full.start() + text[last.full.range()].trim_end().len();
-                insert_after(text, end, line, eol)
+                insert_after(text, end, format!("{}{body}{eol}", marker.written()), eol)
             }
         });
     }
-    if let Some(heading) = note.headings.iter().find(|h| h.title.eq_ignore_ascii_case("log")) {
-        return Some(insert_after(text, heading.range.end(), format!("- {body}{eol}"), eol));
+    // The note's own `Log` heading: not one quoted or inside a list item.
+    let top = top_level_headings(text, note.body_start);
+    let heading = note.headings.iter().find(|h| h.title.eq_ignore_ascii_case("log") && top.contains(&h.range.start()));
+    if let Some(heading) = heading {
+        // A list on the line right below the heading is joined, with its marker.
+        let below = Some(heading.range.end()).filter(|&end| text.get(..end).is_some_and(|t| t.ends_with(['\n', '\r'])));
+        let marker = below
+            .and_then(|at| Marker::starting(&text[at..]))
+            .filter(|m| m.indent.is_empty())
+            .map_or_else(|| "- ".to_string(), |m| m.written());
+        return Some(insert_after(text, heading.range.end(), format!("{marker}{body}{eol}"), eol));
     }
     // A new section at the end, separated by one blank line.
     let mut new_text = String::new();
@@ -168,6 +183,152 @@ fn log_entry_in_place(note: &Note, date: Date, body: &str) -> Option<TextEdit> {
     }
     new_text.push_str(&format!("## Log{eol}- {body}{eol}"));
     Some(TextEdit::insert(text.len(), new_text))
+}
+
+/// A list item's marker: its indentation and `-`, `*`, `+`, `1.` or `1)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Marker {
+    indent: String,
+    /// The bullet, or the delimiter after the number.
+    symbol: char,
+    number: Option<u64>,
+}
+
+impl Marker {
+    /// The marker of `item` as written; `None` when its line does not start
+    /// with one (an item after another's marker on the same line takes a bullet).
+    fn of(text: &str, item: &Item) -> Option<Marker> {
+        let prefix = text.get(line_start(text, item.full.start())..item.text.start())?;
+        Some(Marker::starting(prefix).unwrap_or(Marker { indent: String::new(), symbol: '-', number: None }))
+    }
+
+    /// The marker a line starts with, if it starts with one.
+    fn starting(line: &str) -> Option<Marker> {
+        let indent: String = line.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let marker = &line[indent.len()..];
+        let digits = marker.len() - marker.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let (number, symbol) = match marker[digits..].chars().next() {
+            Some(c @ ('.' | ')')) if (1..=9).contains(&digits) => (marker[..digits].parse().ok(), c),
+            Some(c @ ('-' | '*' | '+')) if digits == 0 => (None, c),
+            _ => return None,
+        };
+        let after = &marker[digits + 1..];
+        after.starts_with([' ', '\t']).then_some(Marker { indent, symbol, number })
+    }
+
+    /// The marker of the item after this one.
+    fn next(self) -> Marker {
+        let number = self.number.map(|n| if n < 999_999_999 { n + 1 } else { n });
+        Marker { number, ..self }
+    }
+
+    fn written(&self) -> String {
+        match self.number {
+            Some(n) => format!("{}{n}{} ", self.indent, self.symbol),
+            None => format!("{}{} ", self.indent, self.symbol),
+        }
+    }
+}
+
+/// The start of every heading of the note's own outline: not inside a
+/// block quote, a list item or a footnote (`> ## Log` is quoted text,
+/// `- ## Log` a list item).
+fn top_level_headings(text: &str, body_start: usize) -> Vec<usize> {
+    let mut depth = 0usize;
+    let mut starts = Vec::new();
+    for (open, label, at) in block_events(text, body_start) {
+        match (open, label.as_str()) {
+            (true, l) if l.starts_with("heading") && depth == 0 => starts.push(at),
+            (true, "quote" | "item" | "footnote") => depth += 1,
+            (false, "quote" | "item" | "footnote") => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    starts
+}
+
+/// The block structure of a note's body as pulldown-cmark reads it: each
+/// block's start and end (whether it opens, what it is, where it starts).
+fn block_events(text: &str, body_start: usize) -> Vec<(bool, String, usize)> {
+    use pulldown_cmark::{Event, Options, Parser, Tag};
+    let Some(body) = text.get(body_start..) else { return Vec::new() };
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    let mut open: Vec<Option<String>> = Vec::new();
+    let mut events = Vec::new();
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        let at = body_start + range.start;
+        match event {
+            Event::Start(tag) => {
+                let label = match tag {
+                    Tag::Paragraph => Some("paragraph".to_string()),
+                    Tag::Heading { level, .. } => Some(format!("heading {level}")),
+                    Tag::BlockQuote(_) => Some("quote".into()),
+                    Tag::CodeBlock(_) => Some("code".into()),
+                    Tag::HtmlBlock => Some("html".into()),
+                    Tag::List(start) => Some(format!("list {start:?}")),
+                    Tag::Item => Some("item".into()),
+                    Tag::FootnoteDefinition(_) => Some("footnote".into()),
+                    Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell => Some("table".into()),
+                    _ => None,
+                };
+                if let Some(label) = &label {
+                    events.push((true, label.clone(), at));
+                }
+                open.push(label);
+            }
+            Event::End(_) => {
+                if let Some(Some(label)) = open.pop() {
+                    events.push((false, label, at));
+                }
+            }
+            Event::Rule => {
+                events.push((true, "rule".into(), at));
+                events.push((false, "rule".into(), at));
+            }
+            _ => {}
+        }
+    }
+    events
+}
+
+/// Whether `new_text`, which is `text` with `inserted` written at
+/// `inserted.start`, has the blocks `text` had and one list item more
+/// (with, for a new log section, its heading and its list): no quote split
+/// or joined, no list split in two or turned loose, nothing swallowed.
+fn only_an_item_added(text: &str, new_text: &str, body_start: usize, inserted: Range<usize>) -> bool {
+    let old = block_events(text, body_start);
+    let mut new = block_events(new_text, body_start);
+    let Some(first) = new.iter().position(|(open, l, at)| *open && l == "item" && inserted.contains(at)) else {
+        return false;
+    };
+    // The new item, whole.
+    let mut depth = 0usize;
+    let Some(end) = new[first..].iter().position(|(open, _, _)| {
+        depth = if *open { depth + 1 } else { depth - 1 };
+        depth == 0
+    }) else {
+        return false;
+    };
+    new.drain(first..=first + end);
+    // A list that held only the new item, unless it stands right beside
+    // another list (a list split in two by a different marker).
+    if first > 0
+        && new.get(first - 1).is_some_and(|(open, l, _)| *open && l.starts_with("list"))
+        && new.get(first).is_some_and(|(open, l, _)| !*open && l.starts_with("list"))
+    {
+        let beside = |e: Option<&(bool, String, usize)>| e.is_some_and(|(_, l, _)| l.starts_with("list"));
+        if beside(first.checked_sub(2).and_then(|i| new.get(i))) || beside(new.get(first + 1)) {
+            return false;
+        }
+        new.drain(first - 1..=first);
+    }
+    // The heading of a new section.
+    new.retain(|(_, l, at)| !(l.starts_with("heading") && inserted.contains(at)));
+    let labels = |events: &[(bool, String, usize)]| events.iter().map(|(o, l, _)| (*o, l.clone())).collect::<Vec<_>>();
+    labels(&new) == labels(&old)
 }
 
 /// A new `## Log` section at the top of the body, where nothing can be left
@@ -219,18 +380,10 @@ fn logged_entry_reads_back(note: &Note, edit: &TextEdit, body: &str, date: Date)
         && matches!(&entry.date, Some((DateShape::Real(d), r)) if *d == date && r.start() == at);
     let before = Note::parse(&note.path, note.text.clone(), Origin::default(), &Config::default());
     let others = after.items.iter().enumerate().filter(|(i, _)| *i != new).map(|(_, item)| after.slice(item.text));
-    reads_as_entry && others.eq(before.items.iter().map(|item| before.slice(item.text)))
-}
-
-/// `- `, `* `, `  1. ` … of a template item, as a bullet for a new item.
-fn list_prefix(prefix: &str) -> String {
-    let indent: String = prefix.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-    let marker = prefix.trim_start();
-    let bullet = match marker.chars().next() {
-        Some(c @ ('-' | '*' | '+')) => c.to_string(),
-        _ => "-".to_string(),
-    };
-    format!("{indent}{bullet} ")
+    let inserted = edit.range.start..edit.range.start + edit.new_text.len();
+    reads_as_entry
+        && others.eq(before.items.iter().map(|item| before.slice(item.text)))
+        && only_an_item_added(&note.text, &after.text, note.body_start, inserted)
 }
 
 fn line_start(text: &str, offset: usize) -> usize {
@@ -508,11 +661,11 @@ pub fn set_alias(note: &Note, index: usize, alias: &str) -> Option<TextEdit> {
 /// the text of a block scalar, else plain where YAML allows.
 fn scalar_like(note: &Note, range: Range<usize>, value: &str) -> String {
     let old = note.slice(range.clone());
-    if old.starts_with('\'') {
+    if old.starts_with('\'') && !value.chars().any(needs_escape) {
         return format!("'{}'", value.replace('\'', "''"));
     }
-    if old.starts_with('"') {
-        return format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""));
+    if old.starts_with(['"', '\'']) {
+        return double_quoted(value);
     }
     // A block scalar's text stands on the lines below its `|` or `>` (and
     // its chomping and indentation marks, perhaps a comment).
@@ -574,27 +727,40 @@ pub fn ignore_comment(note: &Note, offset: usize, rule: &str) -> TextEdit {
     TextEdit::insert(range.end, format!(" <!-- kith-ignore: {rule} -->"))
 }
 
-/// An ASCII file-name slug: "Jana Müller" → "jana-mueller".
+/// A file-name slug: "Jana Müller" → "jana-mueller". Latin letters are
+/// spelled in ASCII; letters of scripts without an ASCII spelling are kept
+/// (lower-cased, NFC): "Иван Петров" → "иван-петров", not an empty slug.
 pub fn slug(name: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
-    let mut ascii = String::new();
-    for c in name.chars() {
+    use unicode_normalization::char::is_combining_mark;
+    let mut spelled = String::new();
+    for c in name.nfc() {
         match c {
-            'ä' | 'Ä' => ascii.push_str("ae"),
-            'ö' | 'Ö' => ascii.push_str("oe"),
-            'ü' | 'Ü' => ascii.push_str("ue"),
-            'ß' => ascii.push_str("ss"),
-            'æ' | 'Æ' => ascii.push_str("ae"),
-            'ø' | 'Ø' => ascii.push('o'),
-            'ł' | 'Ł' => ascii.push('l'),
-            'đ' | 'Đ' => ascii.push('d'),
-            'ı' => ascii.push('i'),
-            other => ascii.extend(other.to_string().nfd().filter(char::is_ascii)),
+            'ä' | 'Ä' => spelled.push_str("ae"),
+            'ö' | 'Ö' => spelled.push_str("oe"),
+            'ü' | 'Ü' => spelled.push_str("ue"),
+            'ß' => spelled.push_str("ss"),
+            'æ' | 'Æ' => spelled.push_str("ae"),
+            'ø' | 'Ø' => spelled.push('o'),
+            'ł' | 'Ł' => spelled.push('l'),
+            'đ' | 'Đ' => spelled.push('d'),
+            'ı' => spelled.push('i'),
+            other => {
+                let ascii: String = other.to_string().nfd().filter(char::is_ascii).collect();
+                if ascii.is_empty() && (other.is_alphanumeric() || is_combining_mark(other)) {
+                    spelled.push(other);
+                } else {
+                    spelled.push_str(&ascii);
+                }
+            }
         }
     }
     let mut slug = String::new();
-    for c in ascii.to_lowercase().chars() {
-        if c.is_ascii_alphanumeric() {
+    for c in spelled.to_lowercase().nfc() {
+        let kept = c.is_ascii_alphanumeric()
+            || (!c.is_ascii() && c.is_alphanumeric())
+            || (is_combining_mark(c) && !slug.is_empty() && !slug.ends_with('-'));
+        if kept {
             slug.push(c);
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
@@ -622,19 +788,79 @@ pub fn new_contact(name: &str, org: Option<&str>, cadence: Option<&str>, aliases
     text
 }
 
-/// A YAML scalar that reads back as the same string.
+/// A YAML scalar that reads back as the same string, in YAML 1.2 (kith) and
+/// in YAML 1.1 (PyYAML, older tools) alike: plain where that is safe, else
+/// double-quoted with every character that cannot stand plainly escaped.
 pub fn yaml_scalar(value: &str) -> String {
-    let plain_ok = !value.is_empty()
-        && !value.starts_with([
-            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`', ' ',
-        ])
-        && !value.ends_with(' ')
+    if plain_is_safe(value) { value.to_string() } else { double_quoted(value) }
+}
+
+/// Whether `value` reads as that string when written plainly, in block and
+/// in flow context (a `[list]`), by any YAML version. Errs towards quotes:
+/// anything that starts like a number, an indicator or a 1.1 boolean is quoted.
+fn plain_is_safe(value: &str) -> bool {
+    // YAML 1.1 booleans and nulls, compared case-insensitively (quoting `yEs` costs nothing).
+    const WORDS: [&str; 12] = ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", "<<", "="];
+    let Some(first) = value.chars().next() else { return false };
+    !first.is_ascii_digit()
+        && !"-?:,[]{}#&*!|>'\"%@`.+~=<".contains(first)
+        && !value.starts_with(char::is_whitespace)
+        && !value.ends_with(char::is_whitespace)
+        && !value.ends_with(':')
         && !value.contains(": ")
         && !value.contains(" #")
-        && !value.contains([',', '[', ']', '{', '}', '\n', '\r', '\t'])
+        && !value.contains([',', '[', ']', '{', '}'])
+        && !value.chars().any(needs_escape)
+        && !WORDS.iter().any(|w| w.eq_ignore_ascii_case(value))
         && super::note::yaml::parse(value).ok().flatten().and_then(|n| n.resolved())
-            == Some(super::note::yaml::Resolved::Str);
-    if plain_ok { value.to_string() } else { format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\"")) }
+            == Some(super::note::yaml::Resolved::Str)
+}
+
+/// Characters a YAML scalar must escape: those outside YAML's printable set
+/// (controls, U+FFFE, U+FFFF), line breaks of any YAML version (NEL, U+2028,
+/// U+2029), and the invisible ones that change how a line reads.
+pub fn needs_escape(c: char) -> bool {
+    invisible(c).is_some()
+}
+
+/// What an invisible character is, in words, for a message: controls, line
+/// breaks, bidi controls (which reorder what follows them), zero-width
+/// space, word joiners and the byte order mark. Zero-width joiners and
+/// non-joiners are not on the list: emoji and several scripts need them.
+pub fn invisible(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\t' => "a tab",
+        '\n' | '\r' | '\u{B}' | '\u{C}' | '\u{85}' | '\u{2028}' | '\u{2029}' => "a line break",
+        c if c.is_control() => "a control character",
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}' => {
+            "a bidirectional control"
+        }
+        '\u{200B}' => "a zero-width space",
+        '\u{FEFF}' => "a byte order mark",
+        '\u{2060}'..='\u{2064}' | '\u{FFF9}'..='\u{FFFB}' => "an invisible character",
+        '\u{FFFE}' | '\u{FFFF}' => "a noncharacter",
+        _ => return None,
+    })
+}
+
+/// `value` as a YAML double-quoted scalar.
+fn double_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) && u32::from(c) <= 0xFF => out.push_str(&format!("\\x{:02X}", u32::from(c))),
+            c if needs_escape(c) => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 #[cfg(test)]
@@ -862,8 +1088,38 @@ mod tests {
         assert_eq!(slug("Jana Müller"), "jana-mueller");
         assert_eq!(slug("Chloé Dubois"), "chloe-dubois");
         assert_eq!(slug("Søren 🎨 Hansen"), "soren-hansen");
+        assert_eq!(slug("Jana Mu\u{308}ller"), "jana-mueller");
+        assert_eq!(slug("Иван Петров"), "иван-петров");
+        assert_eq!(slug("王伟"), "王伟");
+        assert_eq!(slug("नमस्ते जी"), "नमस्ते-जी");
+        assert_eq!(slug("?!"), "contact");
         assert_eq!(yaml_scalar("Jana Müller"), "Jana Müller");
         assert_eq!(yaml_scalar("Acme: Labs"), "\"Acme: Labs\"");
         assert_eq!(yaml_scalar("123"), "\"123\"");
+    }
+
+    /// What cannot stand plainly is escaped, and reads back as it was.
+    #[test]
+    fn scalars_escape_what_cannot_stand_plainly() {
+        let cases = [
+            ("a\tb", "\"a\\tb\""),
+            ("a\nb\r", "\"a\\nb\\r\""),
+            ("bell\u{7}", "\"bell\\x07\""),
+            ("nel\u{85}", "\"nel\\x85\""),
+            ("Jana\u{202E}rellüM", "\"Jana\\u202ErellüM\""),
+            ("zero\u{200B}width", "\"zero\\u200Bwidth\""),
+            ("bom\u{FEFF}", "\"bom\\uFEFF\""),
+            ("line\u{2028}sep", "\"line\\u2028sep\""),
+            ("say \"hi\" \\ bye: now", "\"say \\\"hi\\\" \\\\ bye: now\""),
+        ];
+        for (value, written) in cases {
+            assert_eq!(yaml_scalar(value), written, "{value:?}");
+            let text = format!("---\nname: {written}\naliases: [{written}]\n---\n");
+            let n = note(&text);
+            assert_eq!(n.front.name.as_ref().map(|n| n.value.as_str()), Some(value), "{text}");
+            assert_eq!(n.front.aliases.first().map(|a| a.value.as_str()), Some(value), "{text}");
+        }
+        // Joiners are part of emoji and of several scripts: plain.
+        assert_eq!(yaml_scalar("👩\u{200D}💻 Mehr\u{200C}dad"), "👩\u{200D}💻 Mehr\u{200C}dad");
     }
 }
