@@ -462,6 +462,30 @@ fn new_creates_a_contact_and_never_clobbers() {
     assert!(leftovers(&dir.join("people")).is_empty());
 }
 
+/// Names a link cannot spell, and names no file system takes as they are.
+#[test]
+fn new_warns_of_names_a_link_cannot_reach_and_avoids_device_names() {
+    let v = vault();
+    let dir = v.path();
+    let run = kith_at(dir, &["new", "C# Guru"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "people/c-guru.md\n"), "{run:?}");
+    assert!(
+        run.stderr.contains("“C# Guru” holds “#”") && run.stderr.contains("[[c-guru]]"),
+        "says why and how to link it: {}",
+        run.stderr
+    );
+    // Linked by its file name, as the warning says: no broken link.
+    write(dir, "notes/meetup.md", b"- 2026-11-30 #met [[c-guru]] at the meetup\n");
+    let run = kith_at(dir, &["lint", "notes/meetup.md", "--format", "json"]);
+    assert!(!run.stdout.contains("broken-link"), "{run:?}");
+    let run = kith_at(dir, &["new", "Ana Lima"]);
+    assert!(run.stderr.is_empty(), "a plain name warns of nothing: {}", run.stderr);
+    // `con.md` cannot be checked out on Windows.
+    let run = kith_at(dir, &["new", "Con"]);
+    assert_eq!((run.code, run.stdout.as_str()), (0, "people/con-contact.md\n"), "{run:?}");
+    assert!(fs::read_to_string(dir.join("people/con-contact.md")).unwrap().contains("\nname: Con\n"));
+}
+
 #[test]
 fn new_makes_the_folder_and_finds_the_vault() {
     let v = tempfile::tempdir().unwrap();

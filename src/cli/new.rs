@@ -98,6 +98,14 @@ pub fn run(args: NewArgs) -> Result<ExitCode, UsageError> {
             "kith: warning: {rel} is in a hidden folder ({hidden}): kith will not read it, so the new contact will not show up — set new-contacts-in in kith.toml to a folder whose name does not start with a dot"
         );
     }
+    for wanted in std::iter::once(&name).chain(&aliases) {
+        if let Some(c) = wanted.chars().find(|c| matches!(c, '#' | '|' | '[' | ']')) {
+            let stem = rel.rsplit('/').next().unwrap_or(&rel).trim_end_matches(".md");
+            eprintln!(
+                "kith: warning: “{wanted}” holds “{c}”, which a link reads as syntax: [[{wanted}]] will not reach this contact — link it by its file name, [[{stem}]], or give it an alias without “{c}” (--alias)"
+            );
+        }
+    }
     let file = root.root.join(&rel);
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).map_err(|e| UsageError(format!("cannot create {}: {e}", dir.display())))?;

@@ -766,8 +766,30 @@ pub fn slug(name: &str) -> String {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-').to_string();
-    if slug.is_empty() { "contact".to_string() } else { slug }
+    // File systems allow 255 bytes a name: a very long name is cut at a
+    // character, leaving room for `.md` (and a `-contact` below).
+    let mut end = slug.len().min(SLUG_MAX);
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let slug = slug[..end].trim_end_matches('-');
+    match slug {
+        "" => "contact".to_string(),
+        // Names Windows reserves for devices, whatever the extension: a
+        // vault with `con.md` cannot be checked out there.
+        s if is_device_name(s) => format!("{s}-contact"),
+        s => s.to_string(),
+    }
+}
+
+/// The longest slug, in bytes.
+const SLUG_MAX: usize = 120;
+
+fn is_device_name(slug: &str) -> bool {
+    let numbered = |prefix: &str| {
+        slug.strip_prefix(prefix).is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+    };
+    matches!(slug, "con" | "prn" | "aux" | "nul") || numbered("com") || numbered("lpt")
 }
 
 /// A new contact note from a clean template.
@@ -1093,6 +1115,13 @@ mod tests {
         assert_eq!(slug("王伟"), "王伟");
         assert_eq!(slug("नमस्ते जी"), "नमस्ते-जी");
         assert_eq!(slug("?!"), "contact");
+        assert_eq!(slug("Con"), "con-contact");
+        assert_eq!(slug("LPT1"), "lpt1-contact");
+        assert_eq!(slug("Com 9"), "com-9");
+        assert_eq!(slug("Aux Ilia"), "aux-ilia");
+        let long = slug(&"Ölçek ".repeat(60));
+        assert!(long.len() <= 120 && long.starts_with("oelcek-oelcek") && !long.ends_with('-'), "{long}");
+        assert!(slug(&"王".repeat(100)).len() <= 120);
         assert_eq!(yaml_scalar("Jana Müller"), "Jana Müller");
         assert_eq!(yaml_scalar("Acme: Labs"), "\"Acme: Labs\"");
         assert_eq!(yaml_scalar("123"), "\"123\"");
