@@ -158,6 +158,14 @@ impl Dirty {
     pub fn is_empty(&self) -> bool {
         !self.full && self.names.is_empty() && self.notes.is_empty() && self.contacts.is_empty()
     }
+
+    /// Adds what `other` marks (a round that stopped gives its work back).
+    pub fn merge(&mut self, other: Dirty) {
+        self.full |= other.full;
+        self.notes.extend(other.notes);
+        self.contacts.extend(other.contacts);
+        self.names.extend(other.names);
+    }
 }
 
 /// A name a contact answers to, for completion and workspace symbols.

@@ -36,7 +36,7 @@ use tower_lsp_server::lsp_types::{
     Diagnostic, DiagnosticSeverity, Location, MessageType, NumberOrString, PublishDiagnosticsParams, Uri,
 };
 
-/// How long edits must pause before they are analysed.
+/// How long changes on disk must pause before they are analysed.
 const QUIET: Duration = Duration::from_millis(30);
 /// The longest edits are held back while they keep coming.
 const MAX_DELAY: Duration = Duration::from_millis(250);
@@ -208,10 +208,13 @@ struct Round {
     files: BTreeSet<PathBuf>,
     closed: Vec<(Uri, Place)>,
     shutdown: bool,
+    /// Whether anything but edits in the editor came.
+    not_only_edits: bool,
 }
 
 impl Round {
     fn add(&mut self, job: Job) {
+        self.not_only_edits |= !matches!(job, Job::Edited);
         match job {
             Job::Edited => {}
             Job::Index { watch } => {
@@ -283,13 +286,22 @@ impl Worker {
                 round.add(job);
                 let start = Instant::now();
                 loop {
-                    let wait = QUIET.min(MAX_DELAY.saturating_sub(start.elapsed()));
-                    if wait.is_zero() {
-                        break;
-                    }
-                    match rx.recv_timeout(wait) {
-                        Ok(job) => round.add(job),
-                        Err(_) => break,
+                    // Edits are analysed at once: a keystroke costs its note
+                    // and the contacts it touches, and what is typed meanwhile
+                    // joins the next round. Changes on disk come in bursts (a
+                    // save, a checkout): they wait for a quiet moment.
+                    let next = if round.not_only_edits {
+                        let wait = QUIET.min(MAX_DELAY.saturating_sub(start.elapsed()));
+                        if wait.is_zero() {
+                            break;
+                        }
+                        rx.recv_timeout(wait).ok()
+                    } else {
+                        rx.try_recv().ok()
+                    };
+                    match next {
+                        Some(job) => round.add(job),
+                        None => break,
                     }
                 }
             }
@@ -682,32 +694,50 @@ impl Worker {
         let today = world.today;
         // The rules run under the world's read lock; what the cache makes of
         // their findings does not need it, so edits wait only for the rules.
+        // An edit typed meanwhile stops the round between two sources: the
+        // edit's flush waits for this lock, and the round it starts redoes
+        // the work given back here. Typing never waits for more than one
+        // source's rules.
+        let shared = &self.shared;
+        let edited = || !shared.docs().dirty.is_empty();
         let (everything, found) = if dirty.full {
             (Some(analyse_everything(vault, today)), Vec::new())
         } else {
             let notes: Vec<&String> = dirty.notes.iter().collect();
             let contacts: Vec<&String> = dirty.contacts.iter().collect();
-            let mut found: Vec<(Source, Vec<Finding>, bool)> = notes
-                .par_iter()
-                .map(|path| {
+            let of_notes = notes.par_iter().map(|path| {
+                (!edited()).then(|| {
                     let found = vault.id(path).map(|id| analysis::note_findings(vault, id, today)).unwrap_or_default();
                     (Source::Note(Arc::from(path.as_str())), found, false)
                 })
-                .collect();
-            found.par_extend(contacts.par_iter().map(|path| {
-                let contact = vault.id(path).filter(|&id| vault.note(id).is_some_and(|n| n.is_contact));
-                let found = contact.map(|id| analysis::contact_findings(vault, id, today)).unwrap_or_default();
-                // When the contact's own note changed, where it names itself
-                // may have moved: its findings elsewhere point there.
-                (Source::Contact(Arc::from(path.as_str())), found, dirty.notes.contains(*path))
-            }));
-            // Each costs its group of contacts, not the vault.
-            found.extend(
-                dirty
-                    .names
-                    .iter()
-                    .map(|name| (Source::Name(name.clone()), analysis::name_findings(vault, name), false)),
-            );
+            });
+            let of_contacts = contacts.par_iter().map(|path| {
+                (!edited()).then(|| {
+                    let contact = vault.id(path).filter(|&id| vault.note(id).is_some_and(|n| n.is_contact));
+                    let found = contact.map(|id| analysis::contact_findings(vault, id, today)).unwrap_or_default();
+                    // When the contact's own note changed, where it names
+                    // itself may have moved: its findings elsewhere point there.
+                    (Source::Contact(Arc::from(path.as_str())), found, dirty.notes.contains(*path))
+                })
+            });
+            // Each name costs its group of contacts, not the vault.
+            let of_names = dirty.names.par_iter().map(|name| {
+                (!edited()).then(|| (Source::Name(name.clone()), analysis::name_findings(vault, name), false))
+            });
+            let found: Option<Vec<(Source, Vec<Finding>, bool)>> =
+                of_notes.chain(of_contacts).chain(of_names).collect();
+            let Some(found) = found else {
+                drop(world);
+                let mut world = self.shared.write();
+                let space = match key {
+                    SpaceKey::Main => Some(&mut world.main),
+                    SpaceKey::Loose(uri) => world.loose.get_mut(uri),
+                };
+                if let Some(space) = space {
+                    space.dirty.merge(dirty);
+                }
+                return cache.by_source.values().map(Vec::len).sum();
+            };
             (None, found)
         };
         let lenses = world.client.code_lens_refresh && (dirty.full || !dirty.contacts.is_empty());
@@ -731,9 +761,11 @@ impl Worker {
         let mut batches = affected.chunks(BATCH);
         while let Some(batch) = batches.next() {
             let world = self.shared.read_stale();
-            let Some(space) = world.space(key).filter(|_| world.generation == generation) else {
-                // The world changed meanwhile: the round that change starts
-                // publishes the rest, converted against the new texts.
+            let edited = !self.shared.docs().dirty.is_empty();
+            let Some(space) = world.space(key).filter(|_| world.generation == generation && !edited) else {
+                // The world changed meanwhile, or an edit waits for it to:
+                // the round that change starts publishes the rest, converted
+                // against the new texts.
                 cache.pending.extend(batch.iter().cloned());
                 cache.pending.extend(batches.flatten().cloned());
                 break;
