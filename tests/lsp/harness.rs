@@ -248,6 +248,19 @@ impl Client {
         }
     }
 
+    /// Waits until `count` notifications so far satisfy `want` (the server
+    /// writes progress and diagnostics on two paths: their order may vary).
+    pub async fn notifications_counted(&self, want: impl Fn(&Value) -> bool, count: usize, what: &str) -> usize {
+        self.wait(
+            |inbox| {
+                let seen = inbox.notifications.iter().filter(|n| want(n)).count();
+                (seen >= count).then_some(seen)
+            },
+            what,
+        )
+        .await
+    }
+
     pub async fn notification(&self, want: impl Fn(&Value) -> bool, what: &str) -> Value {
         let mut from = 0;
         self.wait(
