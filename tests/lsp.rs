@@ -1421,3 +1421,29 @@ async fn a_contacts_ignore_list_reaches_the_notes_that_link_them() {
     client.replace("people/lena.md", 3, LENA).await;
     client.diagnostics_with("notes/plans.md", "future-entry").await;
 }
+
+/// A client that resolves code actions gets the fixes that log an entry
+/// without their edit (checking it costs a parse of the note), and the edit
+/// when it asks for the one picked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logging_fixes_are_resolved_when_picked() {
+    let mut caps = capabilities();
+    caps["textDocument"]["codeAction"] = json!({ "resolveSupport": { "properties": ["edit"] } });
+    let client = Client::start(&files(), caps).await;
+    client.open("people/jana.md", JANA).await;
+    let title = "Log a #thanks to Jana Müller today";
+    let lazy = action(&client, "people/jana.md", "missing-thanks", title).await;
+    assert_eq!(lazy["edit"], Value::Null, "{lazy:#}");
+    assert_eq!(lazy["isPreferred"], true);
+    // Fixes that cost nothing come whole.
+    let ignore = action(&client, "people/jana.md", "missing-thanks", "Ignore missing-thanks on this line").await;
+    assert!(ignore["edit"].is_object(), "{ignore:#}");
+    let resolved = client.request("codeAction/resolve", lazy.clone()).await;
+    assert_eq!(resolved["title"], lazy["title"]);
+    let text = apply_action(&client, "people/jana.md", JANA, &resolved, 2).await;
+    assert!(text.contains("- 2026-12-01 #thanks"), "{text}");
+    client.diagnostics_without("people/jana.md", "missing-thanks").await;
+    // Once the thank-you is logged there is nothing to resolve it to: it comes back as it was.
+    let stale = client.request("codeAction/resolve", lazy.clone()).await;
+    assert_eq!(stale, lazy);
+}

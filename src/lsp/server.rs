@@ -99,6 +99,12 @@ fn client_flags(caps: &ClientCapabilities) -> ClientFlags {
             .and_then(|c| c.refresh_support)
             .unwrap_or(false),
         label_details: completion.and_then(|c| c.label_details_support).unwrap_or(false),
+        resolve_edits: caps
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
     }
 }
 
@@ -138,6 +144,7 @@ fn capabilities(encoding: PositionEncodingKind) -> ServerCapabilities {
         workspace_symbol_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
             code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            resolve_provider: Some(true),
             ..CodeActionOptions::default()
         })),
         code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
@@ -259,6 +266,11 @@ impl LanguageServer for Server {
         let Some(ctx) = Ctx::of(&world, &params.text_document.uri) else { return Ok(None) };
         let context = &params.context;
         Ok(Some(features::actions::code_actions(&ctx, params.range, &context.diagnostics, context.only.as_deref())))
+    }
+
+    async fn code_action_resolve(&self, action: CodeAction) -> Result<CodeAction> {
+        let world = self.shared.read();
+        Ok(features::actions::resolve(&world, action))
     }
 
     async fn goto_definition(&self, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {

@@ -421,6 +421,8 @@ pub struct ClientFlags {
     pub progress: bool,
     pub code_lens_refresh: bool,
     pub label_details: bool,
+    /// The client fills in a code action's edit with `codeAction/resolve`.
+    pub resolve_edits: bool,
 }
 
 #[derive(Debug)]

@@ -11,6 +11,7 @@ use crate::engine::names;
 use crate::engine::note::Note;
 use crate::engine::rules::Rule;
 use crate::lsp::proto::{self, Conv};
+use crate::lsp::state::World;
 use std::collections::HashMap;
 use tower_lsp_server::lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions, Diagnostic,
@@ -51,6 +52,43 @@ pub fn code_actions(
     sent: &[Diagnostic],
     only: Option<&[CodeActionKind]>,
 ) -> Vec<CodeActionOrCommand> {
+    actions(ctx, range, sent, only, Lazy { lazy: ctx.world.client.resolve_edits, resolving: None })
+}
+
+/// Whether [`code_actions`] leaves the edits that cost a parse of the note
+/// for `codeAction/resolve`, but for the action of the title being resolved.
+#[derive(Clone, Copy)]
+struct Lazy<'a> {
+    lazy: bool,
+    resolving: Option<&'a str>,
+}
+
+/// Fills in the edit of an action [`code_actions`] left to be resolved: the
+/// actions for its diagnostic are made again, with this one's edit, and the
+/// one of the same title is it. Unchanged when the note moved on so far that
+/// there is no such action any more.
+pub fn resolve(world: &World, action: CodeAction) -> CodeAction {
+    let data = action.data.as_ref();
+    let uri = data.and_then(|d| d.get("uri")).and_then(|u| u.as_str()).and_then(|u| u.parse().ok());
+    let range = data.and_then(|d| d.get("range")).and_then(|r| serde_json::from_value::<Range>(r.clone()).ok());
+    let (Some(uri), Some(range)) = (uri, range) else { return action };
+    let Some(ctx) = Ctx::of(world, &uri) else { return action };
+    let sent = action.diagnostics.clone().unwrap_or_default();
+    let lazy = Lazy { lazy: true, resolving: Some(&action.title) };
+    let found = actions(&ctx, range, &sent, None, lazy).into_iter().find_map(|made| match made {
+        CodeActionOrCommand::CodeAction(made) if made.title == action.title && made.edit.is_some() => Some(made),
+        _ => None,
+    });
+    found.unwrap_or(action)
+}
+
+fn actions(
+    ctx: &Ctx,
+    range: Range,
+    sent: &[Diagnostic],
+    only: Option<&[CodeActionKind]>,
+    lazy: Lazy,
+) -> Vec<CodeActionOrCommand> {
     if only.is_some_and(|kinds| !kinds.iter().any(|k| k.as_str() == "quickfix" || k.as_str().is_empty())) {
         return Vec::new();
     }
@@ -66,7 +104,7 @@ pub fn code_actions(
             .find(|d| d.range == ours.range && d.code == ours.code && d.source.as_deref() == Some("kith"))
             .cloned()
             .unwrap_or(ours);
-        let fixes = Fixes { ctx, finding: &finding, diagnostic };
+        let fixes = Fixes { ctx, finding: &finding, diagnostic, lazy };
         fixes.collect(&mut out);
     }
     out
@@ -76,6 +114,9 @@ struct Fixes<'a> {
     ctx: &'a Ctx<'a>,
     finding: &'a Finding,
     diagnostic: Diagnostic,
+    /// Whether edits that cost a parse of the note are left for
+    /// `codeAction/resolve` (the client asks for them only when one is picked).
+    lazy: Lazy<'a>,
 }
 
 impl Fixes<'_> {
@@ -87,36 +128,24 @@ impl Fixes<'_> {
         let name = f.contact.as_ref().map_or("them", |c| c.name.as_str());
         match (f.rule, contact) {
             (Rule::MissingThanks, Some(c)) => {
-                self.push(
-                    out,
-                    format!("Log a #thanks to {name} today"),
-                    true,
-                    edit::log_entry(c, today, &["thanks"], "").and_then(|e| self.in_note(c, e)),
-                );
+                self.push_logged(out, format!("Log a #thanks to {name} today"), c, || {
+                    edit::log_entry(c, today, &["thanks"], "")
+                });
             }
             (Rule::Congratulate, Some(c)) => {
-                self.push(
-                    out,
-                    format!("Log a #congrats to {name} today"),
-                    true,
-                    edit::log_entry(c, today, &["congrats"], "").and_then(|e| self.in_note(c, e)),
-                );
+                self.push_logged(out, format!("Log a #congrats to {name} today"), c, || {
+                    edit::log_entry(c, today, &["congrats"], "")
+                });
             }
             (Rule::Unreciprocated, Some(c)) => {
-                self.push(
-                    out,
-                    format!("Log a favour for {name} today (#gave)"),
-                    true,
-                    edit::log_entry(c, today, &["gave"], "").and_then(|e| self.in_note(c, e)),
-                );
+                self.push_logged(out, format!("Log a favour for {name} today (#gave)"), c, || {
+                    edit::log_entry(c, today, &["gave"], "")
+                });
             }
             (Rule::OverdueTouch, Some(c)) => {
-                self.push(
-                    out,
-                    format!("Log a #msg to {name} today"),
-                    true,
-                    edit::log_entry(c, today, &["msg"], "").and_then(|e| self.in_note(c, e)),
-                );
+                self.push_logged(out, format!("Log a #msg to {name} today"), c, || {
+                    edit::log_entry(c, today, &["msg"], "")
+                });
                 for (span, words) in [
                     (Span { count: 2, unit: Unit::Week }, "2 weeks"),
                     (Span { count: 1, unit: Unit::Month }, "a month"),
@@ -180,6 +209,31 @@ impl Fixes<'_> {
             let fix = edit::ignore_rule(ctx.note, f.rule).and_then(|e| self.in_note(ctx.note, e));
             self.push(out, format!("Ignore {} in this note", f.rule.name()), false, fix);
         }
+    }
+
+    /// A preferred fix that logs an entry in `note`: its edit is checked by
+    /// parsing the note with it, so a client that resolves edits gets it
+    /// only for the fix it picks.
+    fn push_logged(
+        &self,
+        out: &mut Vec<CodeActionOrCommand>,
+        title: String,
+        note: &Note,
+        edit: impl FnOnce() -> Option<CoreEdit>,
+    ) {
+        if !self.lazy.lazy || self.lazy.resolving == Some(title.as_str()) {
+            let edit = edit().and_then(|e| self.in_note(note, e));
+            return self.push(out, title, true, edit);
+        }
+        let Some(uri) = self.ctx.uri_of(&self.ctx.note.path) else { return };
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title,
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![self.diagnostic.clone()]),
+            is_preferred: Some(true),
+            data: Some(serde_json::json!({ "uri": uri.as_str(), "range": self.diagnostic.range })),
+            ..CodeAction::default()
+        }));
     }
 
     fn push(&self, out: &mut Vec<CodeActionOrCommand>, title: String, preferred: bool, edit: Option<WorkspaceEdit>) {
