@@ -794,6 +794,13 @@ fn diagnostics(
 ) -> Vec<PublishDiagnosticsParams> {
     let vault = &space.vault;
     let shared: &Cache = cache;
+    let version_of = |path: &str| {
+        let open = match key {
+            SpaceKey::Main => world.main_uris.contains_key(path),
+            SpaceKey::Loose(_) => true,
+        };
+        if open { space.synced.get(path).copied() } else { None }
+    };
     let converted: Vec<(&Arc<str>, Vec<Diagnostic>, u64)> = affected
         .par_iter()
         .map(|path| {
@@ -815,7 +822,11 @@ fn diagnostics(
                     proto::diagnostic(f, &conv, about)
                 })
                 .collect();
-            let hash = hash_of(&diagnostics);
+            // An open note's diagnostics are sent again for each version of
+            // it, though they did not change: clients may keep only those of
+            // the version they show.
+            let version = version_of(path).map_or(0, |v| u64::from(v as u32).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+            let hash = hash_of(&diagnostics) ^ version;
             (path, diagnostics, hash)
         })
         .collect();
@@ -832,11 +843,7 @@ fn diagnostics(
             continue;
         }
         let Some(uri) = world.uri_of(key, path) else { continue };
-        let open = match key {
-            SpaceKey::Main => world.main_uris.contains_key(&**path),
-            SpaceKey::Loose(_) => true,
-        };
-        let version = if open { space.synced.get(&**path).copied() } else { None };
+        let version = version_of(path);
         if diagnostics.is_empty() {
             cache.published.remove(path);
         } else {
