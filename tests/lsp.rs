@@ -484,6 +484,37 @@ async fn three_hundred_rapid_edits_keep_their_order() {
     for (i, d) in found.iter().enumerate() {
         assert_eq!(d["range"]["start"], json!({ "line": i, "character": 18 }));
     }
+    // The last characters (`end`) changed no finding, yet the diagnostics
+    // come for the last version: analyses an edit stopped are redone, and an
+    // open note's diagnostics are sent for each version it is analysed at.
+    let (uri, last) = (client.uri("scratch.md"), text.chars().count() as i64 + 1);
+    let sent = client
+        .notification(
+            |n| {
+                n["method"] == "textDocument/publishDiagnostics"
+                    && n["params"]["uri"] == uri.as_str()
+                    && n["params"]["version"] == last
+            },
+            "the diagnostics of the last version",
+        )
+        .await;
+    assert_eq!(sent["params"]["diagnostics"].as_array().unwrap().len(), 10);
+    // Once they stand, one more edit that changes no finding: its version's come too.
+    let end = pos(&format!("{typed}\u{0}"), "\u{0}", 0);
+    let change = json!({ "range": { "start": end, "end": end }, "text": "!" });
+    let params = json!({ "textDocument": { "uri": &uri, "version": last + 1 }, "contentChanges": [change] });
+    client.notify("textDocument/didChange", params).await;
+    let again = client
+        .notification(
+            |n| {
+                n["method"] == "textDocument/publishDiagnostics"
+                    && n["params"]["uri"] == uri.as_str()
+                    && n["params"]["version"] == last + 1
+            },
+            "the diagnostics of an edit that changed no finding",
+        )
+        .await;
+    assert_eq!(again["params"]["diagnostics"], sent["params"]["diagnostics"]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

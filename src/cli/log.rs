@@ -165,11 +165,11 @@ fn skipped_notes<'v>(vault: &'v Vault, query: &str) -> Vec<&'v Note> {
         .map(|(_, n)| n)
         .filter(|n| n.origin.skipped_size.is_some())
         .filter(|n| {
+            // As `find_contact` finds a contact by its file name and path,
+            // and by the file name `kith new` would give the query.
             let stem = fold(names::file_stem(&n.path));
-            fold(&n.path) == q
-                || fold(names::without_extension(&n.path)) == q
-                || stem.split(|c: char| c.is_whitespace() || c == '-' || c == '_').any(|w| w.starts_with(&q))
-                || stem.starts_with(&q)
+            path_matches(&n.path, &q, fold)
+                || TIERS.into_iter().any(|tier| tier_matches(tier, &stem, &q))
                 || slug(names::file_stem(&n.path)) == slugged
         })
         .collect()
@@ -250,15 +250,12 @@ fn find_contact(vault: &Vault, query: &str) -> Found {
         if q.is_empty() {
             return Found::None(Vec::new());
         }
-        let path_match = |path: &str| fold(path) == q || fold(names::without_extension(path)) == q;
-        let tiers: [&dyn Fn(&str) -> bool; 3] = [&|k: &str| k == q, &|k: &str| k.starts_with(&q), &|k: &str| {
-            k.split(|c: char| c.is_whitespace() || c == '-' || c == '_').any(|w| w.starts_with(&q))
-        }];
-        for (tier, matches) in tiers.iter().enumerate() {
+        for tier in TIERS {
             let found: Vec<NoteId> = contacts
                 .iter()
                 .filter(|(id, path)| {
-                    (tier == 0 && path_match(path)) || keys(vault, *id, fold).iter().any(|k| matches(k))
+                    (tier == 0 && path_matches(path, &q, fold))
+                        || keys(vault, *id, fold).iter().any(|k| tier_matches(tier, k, &q))
                 })
                 .map(|(id, _)| *id)
                 .collect();
@@ -279,6 +276,24 @@ fn find_contact(vault: &Vault, query: &str) -> Found {
         .map(|(id, _)| *id)
         .collect();
     Found::None(near)
+}
+
+/// How closely a key must match, best first: the whole name; the start of
+/// a name; the start of a word in a name (`müller`).
+const TIERS: std::ops::Range<usize> = 0..3;
+
+/// Whether a folded key answers to the folded query at `tier`.
+fn tier_matches(tier: usize, key: &str, q: &str) -> bool {
+    match tier {
+        0 => key == q,
+        1 => key.starts_with(q),
+        _ => key.split(|c: char| c.is_whitespace() || c == '-' || c == '_').any(|w| w.starts_with(q)),
+    }
+}
+
+/// Whether the folded query is the note's vault-relative path, with or without `.md`.
+fn path_matches(path: &str, q: &str, fold: fn(&str) -> String) -> bool {
+    fold(path) == q || fold(names::without_extension(path)) == q
 }
 
 fn list(vault: &Vault, ids: &[NoteId]) -> String {

@@ -100,7 +100,7 @@ pub fn run(args: NewArgs) -> Result<ExitCode, UsageError> {
     }
     for wanted in std::iter::once(&name).chain(&aliases) {
         if let Some(c) = wanted.chars().find(|c| matches!(c, '#' | '|' | '[' | ']')) {
-            let stem = rel.rsplit('/').next().unwrap_or(&rel).trim_end_matches(".md");
+            let stem = crate::engine::names::file_stem(&rel);
             eprintln!(
                 "kith: warning: “{wanted}” holds “{c}”, which a link reads as syntax: [[{wanted}]] will not reach this contact — link it by its file name, [[{stem}]], or give it an alias without “{c}” (--alias)"
             );

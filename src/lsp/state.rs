@@ -568,6 +568,13 @@ impl World {
         }
     }
 
+    pub fn space_mut(&mut self, key: &SpaceKey) -> Option<&mut Space> {
+        match key {
+            SpaceKey::Main => Some(&mut self.main),
+            SpaceKey::Loose(uri) => self.loose.get_mut(uri),
+        }
+    }
+
     /// The space and path of a document, whether it is open or not.
     pub fn locate(&self, uri: &Uri) -> Option<(SpaceKey, String)> {
         let uri = &proto::normal(uri);

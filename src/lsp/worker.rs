@@ -675,11 +675,7 @@ impl Worker {
     fn analyse(&mut self, key: &SpaceKey) -> usize {
         let dirty = {
             let mut world = self.shared.write();
-            let space = match key {
-                SpaceKey::Main => Some(&mut world.main),
-                SpaceKey::Loose(uri) => world.loose.get_mut(uri),
-            };
-            match space {
+            match world.space_mut(key) {
                 Some(space) => std::mem::take(&mut space.dirty),
                 None => return 0,
             }
@@ -728,12 +724,7 @@ impl Worker {
                 of_notes.chain(of_contacts).chain(of_names).collect();
             let Some(found) = found else {
                 drop(world);
-                let mut world = self.shared.write();
-                let space = match key {
-                    SpaceKey::Main => Some(&mut world.main),
-                    SpaceKey::Loose(uri) => world.loose.get_mut(uri),
-                };
-                if let Some(space) = space {
+                if let Some(space) = self.shared.write().space_mut(key) {
                     space.dirty.merge(dirty);
                 }
                 return cache.by_source.values().map(Vec::len).sum();
